@@ -1,0 +1,238 @@
+"""Composition of schedules: SequentialLR (one after another) and ChainedScheduler (product)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from lrkit._errors import check_int, fail, fail_type
+from lrkit._schedule import Schedule, schedule_class
+from lrkit._shapes._base import Multiplicative
+from lrkit._shapes.cosine import CosineAnnealingLR
+from lrkit._xp import Namespace
+
+__all__ = ["ChainedScheduler", "SequentialLR"]
+
+
+def check_children(argument: str, value: Any) -> tuple[Schedule, ...]:
+    if isinstance(value, Schedule) or not isinstance(value, Iterable):
+        fail_type(argument, "a non-empty list of schedules", value)
+    children = tuple(value)
+    if not children:
+        fail(argument, "a non-empty list of schedules", [])
+    for i, child in enumerate(children):
+        if not isinstance(child, Schedule):
+            fail_type(f"{argument}[{i}]", "a Schedule", child)
+    return children
+
+
+def common_lr(children: tuple[Schedule, ...]) -> float | None:
+    """The ``lr`` the children share (the value a config states once at the top)."""
+    for child in children:
+        lr = getattr(child, "lr", None)
+        if isinstance(lr, float):
+            return lr
+    return None
+
+
+def children_config(children: tuple[Schedule, ...], lr: float | None) -> list[dict[str, Any]]:
+    """Children's configs, leaving out an ``lr`` equal to the one stated at the top."""
+    configs = []
+    for child in children:
+        config = child.to_config()
+        if lr is not None and config.get("lr") == lr:
+            del config["lr"]
+        configs.append(config)
+    return configs
+
+
+@schedule_class
+class SequentialLR(Schedule):
+    r"""Run schedules one after another, switching at milestones.
+
+    .. math:: \eta_t = S_i(t - m_i), \qquad i = \#\{j : m_j \le t\}, \quad m_0 = 0
+
+    Each child starts at its own step 0 when its milestone is reached, as in torch.
+    Milestones must be strictly increasing integers >= 0, one fewer than the children; a
+    milestone at 0 skips the first child. (torch accepts unsorted or repeated milestones
+    and then silently skips children.)
+
+    Args:
+        schedulers: the children :math:`S_0, S_1, \ldots` (at least one).
+        milestones: :math:`m_1 < m_2 < \ldots`, the steps at which the next child starts.
+
+    >>> from lrkit import ConstantLR, ExponentialLR
+    >>> s = SequentialLR([ConstantLR(lr=1.0, factor=0.1, total_iters=2),
+    ...                   ExponentialLR(lr=1.0, gamma=0.9)], milestones=[2])
+    >>> [round(s(t), 6) for t in range(5)]
+    [0.1, 0.1, 1.0, 0.9, 0.81]
+    """
+
+    schedulers: tuple[Schedule, ...]
+    milestones: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        children = check_children("schedulers", self.schedulers)
+        self._set("schedulers", children)
+        raw = self.milestones
+        if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
+            fail_type("milestones", "a list of integers >= 0", raw)
+        milestones = tuple(check_int(f"milestones[{i}]", m, low=0) for i, m in enumerate(raw))
+        if len(milestones) != len(children) - 1:
+            fail(
+                "milestones",
+                f"a list of {len(children) - 1} steps (one fewer than the {len(children)} schedulers)",
+                list(milestones),
+            )
+        for i in range(1, len(milestones)):
+            if milestones[i] <= milestones[i - 1]:
+                fail(
+                    f"milestones[{i}]",
+                    f"greater than milestones[{i - 1}]={milestones[i - 1]} (strictly increasing)",
+                    milestones[i],
+                    hint=f"otherwise schedulers[{i}] would never run",
+                )
+        self._set("milestones", milestones)
+        starts = (0, *milestones)
+        for i, child in enumerate(children[:-1]):
+            # A child that stops before its milestone must cover its whole stretch.
+            try:
+                child._check_steps(float(max(0, milestones[i] - starts[i] - 1)))
+            except ValueError as error:
+                fail(
+                    f"schedulers[{i}]",
+                    f"defined up to its last step {milestones[i] - starts[i] - 1} before "
+                    f"milestones[{i}]={milestones[i]}",
+                    type(child).__name__,
+                    hint=str(error),
+                )
+
+    @property
+    def lr(self) -> float | None:
+        """The learning rate the children share, if they do."""
+        return common_lr(self.schedulers)
+
+    def _check_steps(self, largest: float) -> None:
+        start = float(self.milestones[-1]) if self.milestones else 0.0
+        if largest >= start:
+            self.schedulers[-1]._check_steps(largest - start)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        if xp.name == "scalar":
+            index = int(xp.count_le(self.milestones, t))
+            start = float(self.milestones[index - 1]) if index else 0.0
+            return self.schedulers[index]._value(xp, t - start)
+        # Evaluate each child only on its own steps (children may be costly, or
+        # undefined past their end, like OneCycleLR).
+        index = np.searchsorted(np.asarray(self.milestones, dtype=np.float64), t, side="right")
+        out = np.empty(np.shape(t), dtype=np.float64)
+        starts = (0.0, *map(float, self.milestones))
+        for i, child in enumerate(self.schedulers):
+            mask = index == i
+            if np.any(mask):
+                out[mask] = child._value(xp, t[mask] - starts[i])
+        return out
+
+    def to_config(self) -> dict[str, Any]:
+        lr = self.lr
+        config: dict[str, Any] = {"type": "SequentialLR"}
+        if lr is not None:
+            config["lr"] = lr
+        config["schedulers"] = children_config(self.schedulers, lr)
+        config["milestones"] = list(self.milestones)
+        return config
+
+    @property
+    def length(self) -> int:
+        last = self.schedulers[-1].length or 10
+        return (self.milestones[-1] if self.milestones else 0) + last
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(float(m) for m in self.milestones)
+
+    @property
+    def momentum(self) -> Schedule | None:
+        return None
+
+
+def _chainable(child: Schedule) -> bool:
+    if isinstance(child, CosineAnnealingLR):
+        return child.eta_min == 0.0
+    return isinstance(child, Multiplicative) and child.is_multiplicative()
+
+
+@schedule_class
+class ChainedScheduler(Schedule):
+    r"""Apply several multiplicative schedules at once: the product of their factors.
+
+    .. math:: \eta_t = \eta_0 \prod_i \frac{S_i(t)}{\eta_0}
+
+    This is what torch's ``ChainedScheduler`` gives when every child's per-step rule is
+    a ratio: StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR,
+    MultiplicativeLR and CosineAnnealingLR with ``eta_min=0``. Other children (LambdaLR,
+    CyclicLR, OneCycleLR, warm restarts, a cosine with ``eta_min > 0``) apply a rule that
+    depends on what the previous child left, which has no closed form: they are rejected
+    here, and ``lrkit.torch.ChainedScheduler`` reproduces torch's step-by-step result.
+    The children must share one ``lr``. (Past the trough of a chained cosine, torch's
+    additive rule drops the other factors; see docs/torch-compat.md.)
+
+    Args:
+        schedulers: the children (at least one), sharing one ``lr``.
+
+    >>> from lrkit import ConstantLR, ExponentialLR
+    >>> s = ChainedScheduler([ConstantLR(lr=1.0, factor=0.1, total_iters=2),
+    ...                       ExponentialLR(lr=1.0, gamma=0.9)])
+    >>> [round(s(t), 6) for t in range(5)]
+    [0.1, 0.09, 0.81, 0.729, 0.6561]
+    """
+
+    schedulers: tuple[Schedule, ...]
+
+    def __post_init__(self) -> None:
+        children = check_children("schedulers", self.schedulers)
+        for i, child in enumerate(children):
+            if not _chainable(child):
+                fail(
+                    f"schedulers[{i}]",
+                    "a multiplicative schedule (StepLR, MultiStepLR, ConstantLR, LinearLR, "
+                    "ExponentialLR, PolynomialLR, MultiplicativeLR, or CosineAnnealingLR "
+                    "with eta_min=0) for a closed form",
+                    type(child).__name__,
+                    hint="use lrkit.torch.ChainedScheduler for torch's step-by-step result",
+                )
+        lrs = {getattr(child, "lr") for child in children}
+        if len(lrs) != 1:
+            fail("schedulers", "schedules that share one lr", sorted(lrs))
+        self._set("schedulers", children)
+
+    @property
+    def lr(self) -> float:
+        return float(getattr(self.schedulers[0], "lr"))
+
+    def _check_steps(self, largest: float) -> None:
+        for child in self.schedulers:
+            child._check_steps(largest)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        product: Any = self.lr
+        for child in self.schedulers:
+            product = product * child._factor(xp, t)  # type: ignore[attr-defined]
+        return product
+
+    def to_config(self) -> dict[str, Any]:
+        return {
+            "type": "ChainedScheduler",
+            "lr": self.lr,
+            "schedulers": children_config(self.schedulers, self.lr),
+        }
+
+    @property
+    def length(self) -> int:
+        return max((child.length or 10) for child in self.schedulers)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(sorted({b for child in self.schedulers for b in child.boundaries}))

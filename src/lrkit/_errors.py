@@ -1,0 +1,173 @@
+"""Argument checks that build lrkit's uniform error messages.
+
+Every check raises :class:`InvalidValue` (a ``ValueError``) or :class:`InvalidType`
+(a ``TypeError``) whose message reads ``"<argument> must be <rule>, got <value>"``.
+Both carry the argument's name in ``.argument`` and the rule in ``.rule`` so the
+config layer can re-raise them with the full key path (``schedulers[1].T_max``).
+Nothing here clamps or rounds: a value is returned as given (normalised to a
+Python ``float``/``int``) or rejected.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
+__all__ = [
+    "InvalidType",
+    "InvalidValue",
+    "LrkitError",
+    "check_choice",
+    "check_int",
+    "check_real",
+    "check_bool",
+    "fail",
+    "fail_type",
+    "unwrap_scalar",
+]
+
+
+class LrkitError(Exception):
+    """Mixin for lrkit's argument errors: knows the argument and the rule."""
+
+    argument: str
+    rule: str
+    value: Any
+
+    def __init__(self, argument: str, rule: str, value: Any, hint: str = "") -> None:
+        self.argument = argument
+        self.rule = rule
+        self.value = value
+        self.hint = hint
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        text = f"{self.argument} must be {self.rule}, got {_show(self.value)}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def with_path(self, prefix: str) -> LrkitError:
+        """The same error, with its argument name prefixed by a config key path."""
+        name = f"{prefix}.{self.argument}" if prefix else self.argument
+        return type(self)(name, self.rule, self.value, self.hint)
+
+
+class InvalidValue(LrkitError, ValueError):
+    """An argument has the right type but a value outside what is allowed."""
+
+
+class InvalidType(LrkitError, TypeError):
+    """An argument has a type that is not allowed."""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} ({type(value).__name__})" if not isinstance(value, (int, list, tuple, dict)) else text
+
+
+def fail(argument: str, rule: str, value: Any, hint: str = "") -> NoReturn:
+    raise InvalidValue(argument, rule, value, hint)
+
+
+def fail_type(argument: str, rule: str, value: Any, hint: str = "") -> NoReturn:
+    raise InvalidType(argument, rule, value, hint)
+
+
+def unwrap_scalar(value: Any) -> Any:
+    """Turn a 0-d tensor or numpy scalar into the Python number it holds."""
+    if isinstance(value, (bool, int, float)):
+        return value
+    ndim = getattr(value, "ndim", None)
+    item = getattr(value, "item", None)
+    if ndim == 0 and callable(item):
+        return item()
+    return value
+
+
+def check_real(
+    argument: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A finite real number within ``[low, high]`` (ends open where asked)."""
+    raw = value
+    value = unwrap_scalar(value)
+    rule = _interval_rule(low, high, low_open, high_open)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        fail_type(argument, rule, raw)
+    number = float(value)
+    if not math.isfinite(number):
+        fail(argument, rule, raw)
+    if low is not None and (number < low or (low_open and number == low)):
+        fail(argument, rule, raw)
+    if high is not None and (number > high or (high_open and number == high)):
+        fail(argument, rule, raw)
+    return number
+
+
+def _interval_rule(
+    low: float | None, high: float | None, low_open: bool, high_open: bool
+) -> str:
+    if low is None and high is None:
+        return "a finite real number"
+    if high is None:
+        if low == 0:
+            return "a positive finite number" if low_open else "a finite number >= 0"
+        return f"a finite number {'>' if low_open else '>='} {low:g}"
+    if low is None:
+        return f"a finite number {'<' if high_open else '<='} {high:g}"
+    left = "(" if low_open else "["
+    right = ")" if high_open else "]"
+    return f"a number in {left}{low:g}, {high:g}{right}"
+
+
+def check_int(argument: str, value: Any, *, low: int = 0) -> int:
+    """An integer >= ``low``; an integral float such as ``30.0`` is accepted, ``33.3`` is not."""
+    raw = value
+    value = unwrap_scalar(value)
+    rule = "a positive integer" if low == 1 else f"an integer >= {low}"
+    if isinstance(value, bool):
+        fail_type(argument, rule, raw)
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, numbers.Real):
+        as_float = float(value)
+        if not math.isfinite(as_float):
+            fail(argument, rule, raw)
+        if not as_float.is_integer():
+            fail(argument, rule, raw, hint=f"round it, e.g. to {round(as_float)}")
+        number = int(as_float)
+    else:
+        fail_type(argument, rule, raw)
+    if number < low:
+        fail(argument, rule, raw)
+    return number
+
+
+def check_bool(argument: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        fail_type(argument, "True or False", value)
+    return value
+
+
+def check_choice(argument: str, value: Any, choices: Iterable[str]) -> str:
+    options = tuple(choices)
+    rule = "one of " + ", ".join(repr(c) for c in options)
+    if not isinstance(value, str):
+        fail_type(argument, rule, value)
+    if value not in options:
+        fail(argument, rule, value)
+    return value

@@ -1,0 +1,188 @@
+"""The :class:`Schedule` value object: an immutable map from a step count to a learning rate.
+
+A schedule's step ``t`` is the number of ``scheduler.step()`` calls made so far (torch's
+``last_epoch``): ``schedule(0)`` is the learning rate right after the scheduler is built.
+Each concrete schedule is a frozen dataclass whose fields are its arguments; its whole
+definition is one method, ``_value(xp, t)``, written once against an array namespace
+(:mod:`lrkit._xp`) so that it runs on Python floats and on numpy arrays alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from lrkit._errors import check_real, fail, fail_type, unwrap_scalar
+from lrkit._xp import NUMPY, SCALAR, Namespace
+
+__all__ = ["REGISTRY", "Schedule", "schedule_class"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Every concrete schedule class, by its config ``type`` name.
+REGISTRY: dict[str, type[Schedule]] = {}
+
+S = TypeVar("S", bound="type[Schedule]")
+
+
+def schedule_class(cls: S) -> S:
+    """Class decorator: make ``cls`` a frozen dataclass and register its config name."""
+    wrapped = dataclasses.dataclass(frozen=True, repr=False)(cls)
+    REGISTRY[wrapped.__name__] = wrapped
+    return wrapped
+
+
+class Schedule:
+    """An immutable learning-rate schedule: ``schedule(step) -> lr``.
+
+    Call it with an ``int`` or ``float`` step to get a ``float``, or with a numpy array
+    of steps to get a float64 array of the same shape. Steps are counted like torch's
+    ``last_epoch``: ``0`` is the value right after construction. Schedules are equal
+    by value, hashable, picklable (when their callables are) and round-trip through
+    :meth:`to_config`.
+    """
+
+    #: Whether steps must be whole numbers (schedules defined by a running product).
+    integer_steps: ClassVar[bool] = False
+
+    # -- the formula ---------------------------------------------------------------
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        """The learning rate at step ``t`` (a float for SCALAR, an array for NUMPY)."""
+        raise NotImplementedError
+
+    def _check_steps(self, largest: float) -> None:
+        """Raise if a step beyond the schedule's domain was asked for (default: none)."""
+
+    # -- evaluation ----------------------------------------------------------------
+    @overload
+    def __call__(self, step: float) -> float: ...
+
+    @overload
+    def __call__(self, step: npt.ArrayLike) -> FloatArray | float: ...
+
+    def __call__(self, step: Any) -> Any:
+        """The learning rate after ``step`` calls of ``scheduler.step()``."""
+        step = unwrap_scalar(step)
+        if isinstance(step, (int, float)) and not isinstance(step, bool):
+            t = float(step)
+            self._check_scalar_step(t)
+            return float(self._value(SCALAR, t))
+        return self.evaluate_array(step)
+
+    def evaluate_array(self, steps: npt.ArrayLike) -> FloatArray:
+        """Evaluate on an array of steps, vectorised; returns float64 of the same shape."""
+        array = np.asarray(steps)
+        if array.dtype == np.bool_ or not (
+            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+        ):
+            fail_type("step", "an int, a float or a numeric array", steps)
+        t = array.astype(np.float64, copy=False)
+        if t.size:
+            if not np.all(np.isfinite(t)):
+                fail("step", "finite", steps)
+            smallest = float(t.min())
+            if smallest < 0:
+                fail("step", "a number >= 0 (steps count scheduler.step() calls)", smallest)
+            if self.integer_steps and not np.all(t == np.floor(t)):
+                fail("step", f"a whole number for {type(self).__name__}", steps)
+            self._check_steps(float(t.max()))
+        with np.errstate(over="ignore", under="ignore"):
+            out = self._value(NUMPY, t)
+        result: FloatArray = np.array(np.broadcast_to(out, t.shape), dtype=np.float64)
+        return result
+
+    def _check_scalar_step(self, t: float) -> None:
+        if not (t >= 0.0) or t == math.inf:
+            fail("step", "a finite number >= 0 (steps count scheduler.step() calls)", t)
+        if self.integer_steps and not t.is_integer():
+            fail("step", f"a whole number for {type(self).__name__}", t)
+        self._check_steps(t)
+
+    # -- description -----------------------------------------------------------------
+    @property
+    def momentum(self) -> Schedule | None:
+        """The momentum this schedule cycles alongside the lr (CyclicLR, OneCycleLR), else None."""
+        return None
+
+    @property
+    def length(self) -> int | None:
+        """A number of steps that shows the schedule's whole shape, where it has one."""
+        return None
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        """Steps where the schedule's formula changes (milestones, phase ends)."""
+        return ()
+
+    def to_config(self) -> dict[str, Any]:
+        """A JSON-serialisable dict that :func:`lrkit.from_config` turns back into this schedule."""
+        config: dict[str, Any] = {"type": type(self).__name__}
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            config[field.name] = _plain(getattr(self, field.name), field.name, self)
+        return config
+
+    def __repr__(self) -> str:
+        parts = []
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+                text = repr(value)
+            else:
+                text = repr(value)
+            parts.append(f"{field.name}={text}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _set(self, name: str, value: Any) -> None:
+        """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""
+        object.__setattr__(self, name, value)
+
+
+def _plain(value: Any, name: str, owner: Schedule) -> Any:
+    """A field value as plain JSON data."""
+    if isinstance(value, Schedule):
+        return value.to_config()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v, name, owner) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    source = getattr(value, "source", None)
+    if isinstance(source, str):
+        return source
+    if callable(value):
+        raise TypeError(
+            f"{type(owner).__name__}.{name} is a Python callable ({value!r}), which a config "
+            "cannot hold; write it as an expression string instead, e.g. "
+            f"{name}=\"0.95 ** epoch\" (see lrkit.Expr)"
+        )
+    raise TypeError(f"{type(owner).__name__}.{name} = {value!r} is not plain data")
+
+
+def check_lr(argument: str, value: Any) -> float:
+    """A learning rate: a finite number >= 0."""
+    return check_real(argument, value, low=0.0)
+
+
+def is_number(value: Any) -> bool:
+    value = unwrap_scalar(value)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def apply_elementwise(fn: Callable[[float], Any], xp: Namespace, t: Any) -> Any:
+    """Apply a Python callable to every step (for user functions; not vectorised)."""
+    if xp is SCALAR:
+        return float(fn(_as_step(t)))
+    flat = np.asarray(t, dtype=np.float64).ravel()
+    out = np.fromiter((float(fn(_as_step(v))) for v in flat), dtype=np.float64, count=flat.size)
+    return out.reshape(np.shape(t))
+
+
+def _as_step(value: float) -> float | int:
+    """Hand user callables an ``int`` for whole steps, as torch does (``last_epoch``)."""
+    v = float(value)
+    return int(v) if v.is_integer() else v

@@ -1,0 +1,1 @@
+"""The closed forms, one module per family."""

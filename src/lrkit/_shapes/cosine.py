@@ -1,0 +1,161 @@
+"""Cosine annealing: CosineAnnealingLR and CosineAnnealingWarmRestarts (SGDR).
+
+Both use the half-cosine weight ``w(d) = (1 + cos(pi (T - d) / T)) / 2`` written as
+``sin^2(pi/2 * d / T)``, where ``d`` is the distance *to the trough*: one trigonometric
+call per step, and full relative precision right next to the trough (where
+``1 + cos`` would cancel). The step is first reduced modulo the period; float ``%`` is
+exact, so the phase is exact however large the step.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from lrkit._errors import check_int, check_real
+from lrkit._schedule import Schedule, check_lr, schedule_class
+from lrkit._xp import Namespace
+
+__all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
+
+HALF_PI = math.pi / 2
+
+
+def half_cosine(xp: Namespace, to_trough: Any, period: Any) -> Any:
+    """``(1 + cos(pi * (period - to_trough) / period)) / 2``, accurate near both ends."""
+    s = xp.sin(HALF_PI * (to_trough / period))
+    return s * s
+
+
+@schedule_class
+class CosineAnnealingLR(Schedule):
+    r"""Anneal from ``lr`` to ``eta_min`` along a half cosine over ``T_max`` steps.
+
+    .. math::
+        \eta_t = \eta_{min} + (\eta_0 - \eta_{min}) \frac{1 + \cos(\pi t / T_{max})}{2}
+
+    Past ``T_max`` the cosine goes on, as torch's does: the rate climbs back to ``lr`` at
+    ``2 T_max`` (period ``2 T_max``). ``eta_min > lr`` is allowed and gives a cosine
+    warm-up from ``lr`` to ``eta_min``.
+
+    Args:
+        lr: :math:`\eta_0`, the initial learning rate (>= 0).
+        T_max: half the period, in steps (any positive real, as in torch).
+        eta_min: :math:`\eta_{min}`, the rate at the trough (>= 0).
+
+    >>> s = CosineAnnealingLR(lr=0.1, T_max=100, eta_min=0.001)
+    >>> [round(s(t), 6) for t in (0, 50, 100, 150, 200)]
+    [0.1, 0.0505, 0.001, 0.0505, 0.1]
+    """
+
+    lr: float
+    T_max: float
+    eta_min: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        t_max = check_real("T_max", self.T_max, low=0.0, low_open=True)
+        self._set("T_max", int(t_max) if t_max.is_integer() else t_max)
+        self._set("eta_min", check_lr("eta_min", self.eta_min))
+
+    def _weight(self, xp: Namespace, t: Any) -> Any:
+        period = float(self.T_max)
+        phase = t % (2.0 * period)  # exact
+        return half_cosine(xp, period - phase, period)  # sin^2 is even: fine past T_max
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        w = self._weight(xp, t)
+        return self.lr * w + self.eta_min * (1.0 - w)
+
+    def is_multiplicative(self) -> bool:
+        return self.eta_min == 0.0
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        return self._weight(xp, t)
+
+    @property
+    def length(self) -> int:
+        return max(1, math.ceil(self.T_max))
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.T_max),)
+
+
+@schedule_class
+class CosineAnnealingWarmRestarts(Schedule):
+    r"""Cosine annealing restarted every cycle, each cycle ``T_mult`` times longer (SGDR).
+
+    .. math::
+        \eta_t = \eta_{min} + (\eta_0 - \eta_{min}) \frac{1 + \cos(\pi T_{cur} / T_i)}{2},
+        \qquad T_i = T_0 T_{mult}^i
+
+    where cycle :math:`i` starts at step :math:`T_0 (T_{mult}^i - 1) / (T_{mult} - 1)`
+    (:math:`i T_0` when :math:`T_{mult} = 1`) and :math:`T_{cur}` is the step within it.
+    Fractional steps (``scheduler.step(epoch + i / iters)``) are allowed. The cycle is
+    found exactly, where torch's ``step(epoch)`` rounds ``log`` and can pick the
+    previous cycle at a restart (for example ``T_0=1, T_mult=3`` at step 364).
+
+    Args:
+        lr: :math:`\eta_0` (>= 0).
+        T_0: the first cycle's length (a positive integer).
+        T_mult: the growth of each cycle (an integer >= 1).
+        eta_min: the rate at the end of each cycle (>= 0).
+
+    >>> s = CosineAnnealingWarmRestarts(lr=0.1, T_0=10, T_mult=2)
+    >>> [round(s(t), 6) for t in (0, 5, 9.5, 10, 20, 30)]
+    [0.1, 0.05, 0.000616, 0.1, 0.05, 0.1]
+    """
+
+    lr: float
+    T_0: int
+    T_mult: int = 1
+    eta_min: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("T_0", check_int("T_0", self.T_0, low=1))
+        self._set("T_mult", check_int("T_mult", self.T_mult, low=1))
+        self._set("eta_min", check_lr("eta_min", self.eta_min))
+
+    def cycle_start_and_length(self, xp: Namespace, t: Any) -> tuple[Any, Any]:
+        """The step at which ``t``'s cycle starts, and that cycle's length ``T_i``."""
+        t0 = float(self.T_0)
+        if self.T_mult == 1:
+            start = (t // t0) * t0
+            return start, t0 + 0.0 * t
+        m = float(self.T_mult)
+        # Estimate the cycle index with a logarithm, then correct it exactly: starts are
+        # whole numbers, so one comparison on each side settles the rounding.
+        guess = xp.floor(xp.log(t * ((m - 1.0) / t0) + 1.0) / math.log(m))
+        start = t0 * (xp.power(m, guess) - 1.0) / (m - 1.0)
+        too_far = start > t
+        guess = xp.where(too_far, guess - 1.0, guess)
+        start = xp.where(too_far, t0 * (xp.power(m, guess) - 1.0) / (m - 1.0), start)
+        following = t0 * (xp.power(m, guess + 1.0) - 1.0) / (m - 1.0)
+        short = following <= t
+        guess = xp.where(short, guess + 1.0, guess)
+        start = xp.where(short, following, start)
+        return start, t0 * xp.power(m, guess)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        start, length = self.cycle_start_and_length(xp, t)
+        w = half_cosine(xp, length - (t - start), length)
+        return self.lr * w + self.eta_min * (1.0 - w)
+
+    @property
+    def length(self) -> int:
+        if self.T_mult == 1:
+            return 3 * self.T_0
+        return self.T_0 * (1 + self.T_mult + self.T_mult**2)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        marks: list[float] = []
+        start, size = 0, self.T_0
+        limit = self.length
+        while start + size <= limit:
+            start += size
+            size *= self.T_mult
+            marks.append(float(start))
+        return tuple(marks)

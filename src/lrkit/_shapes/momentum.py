@@ -1,0 +1,60 @@
+"""The momentum that CyclicLR and OneCycleLR cycle opposite to the learning rate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lrkit._errors import fail_type
+from lrkit._schedule import Schedule, schedule_class
+from lrkit._xp import Namespace
+
+__all__ = ["CyclesMomentum", "Momentum"]
+
+
+class CyclesMomentum(Schedule):
+    """A schedule that also defines a momentum curve (``_momentum_value``)."""
+
+    cycle_momentum: bool
+
+    def _momentum_value(self, xp: Namespace, t: Any) -> Any:
+        raise NotImplementedError
+
+    @property
+    def momentum(self) -> Schedule | None:
+        return Momentum(self) if self.cycle_momentum else None
+
+
+@schedule_class
+class Momentum(Schedule):
+    """The momentum (SGD ``momentum`` or Adam's ``beta1``) of a schedule that cycles it.
+
+    ``Momentum(of)`` is itself a schedule, so it can be evaluated, plotted and stored in
+    a config (``{"type": "Momentum", "of": {...}}``).
+
+    >>> from lrkit import OneCycleLR
+    >>> m = OneCycleLR(max_lr=0.1, total_steps=100).momentum
+    >>> [round(m(t), 4) for t in (0, 29, 99)]
+    [0.95, 0.85, 0.95]
+    """
+
+    of: CyclesMomentum
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.of, CyclesMomentum):
+            fail_type("of", "a schedule that cycles momentum (CyclicLR, OneCycleLR)", self.of)
+        if not self.of.cycle_momentum:
+            fail_type("of", "a schedule built with cycle_momentum=True", self.of)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return self.of._momentum_value(xp, t)
+
+    def _check_steps(self, largest: float) -> None:
+        self.of._check_steps(largest)
+
+    @property
+    def length(self) -> int | None:
+        return self.of.length
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return self.of.boundaries

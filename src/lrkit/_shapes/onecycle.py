@@ -1,0 +1,210 @@
+"""OneCycleLR: the 1cycle policy (Smith and Topin, arXiv:1708.07120)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lrkit._errors import check_bool, check_choice, check_int, check_real, fail
+from lrkit._schedule import check_lr, schedule_class
+from lrkit._shapes.cosine import half_cosine
+from lrkit._shapes.momentum import CyclesMomentum
+from lrkit._xp import Namespace
+
+__all__ = ["OneCycleLR"]
+
+
+def anneal(xp: Namespace, strategy: str, start: float, end: float, t: Any, t0: float, t1: float) -> Any:
+    """Go from ``start`` at step ``t0`` to ``end`` at step ``t1`` (cos or linear).
+
+    Written as a weighted mean with the weight computed from the distance to ``t1``,
+    so the phase lands exactly on ``end``.
+    """
+    span = t1 - t0
+    to_end = t1 - t
+    if strategy == "cos":
+        w = half_cosine(xp, to_end, span)
+    else:
+        w = to_end / span
+    return start * w + end * (1.0 - w)
+
+
+@schedule_class
+class OneCycleLR(CyclesMomentum):
+    r"""Warm up from ``max_lr / div_factor`` to ``max_lr``, then anneal far below the start.
+
+    With :math:`T` = ``total_steps``, :math:`p` = ``pct_start``,
+    :math:`\eta_{init} = \eta_{max} / \text{div\_factor}` and
+    :math:`\eta_{min} = \eta_{init} / \text{final\_div\_factor}`, the phases end at steps
+    :math:`e_1 = pT - 1` and :math:`e_2 = T - 1` (two phases:
+    :math:`\eta_{init} \to \eta_{max} \to \eta_{min}`), or :math:`e_1 = pT - 1`,
+    :math:`e_2 = 2pT - 2`, :math:`e_3 = T - 1` (``three_phase``:
+    :math:`\eta_{init} \to \eta_{max} \to \eta_{init} \to \eta_{min}`). Within a phase from
+    :math:`a` to :math:`b` with progress :math:`q = (t - e_{prev}) / (e - e_{prev})`:
+
+    .. math::
+        \text{cos: } b + (a - b) \frac{1 + \cos(\pi q)}{2}
+        \qquad \text{linear: } a + (b - a) q
+
+    Momentum goes the other way, ``max_momentum`` to ``base_momentum`` and back (see
+    :attr:`momentum`). Defined on steps 0 to ``total_steps``; beyond, a ValueError, as
+    torch's ``step()`` raises. At step ``total_steps`` (one past the last phase) lrkit
+    holds ``min_lr``, where torch extrapolates the last phase (with ``'linear'`` below
+    ``min_lr``, even negative).
+
+    Args:
+        max_lr: the peak rate (>= 0).
+        total_steps: the cycle's length (a positive integer), or give ``epochs`` and
+            ``steps_per_epoch``.
+        epochs, steps_per_epoch: positive integers whose product is ``total_steps``.
+        pct_start: the fraction of the cycle spent warming up, in [0, 1).
+        anneal_strategy: ``'cos'`` or ``'linear'``.
+        cycle_momentum: whether to cycle momentum.
+        base_momentum, max_momentum: the momentum bounds, in [0, 1].
+        div_factor: ``max_lr / initial lr`` (> 0).
+        final_div_factor: ``initial lr / min_lr`` (> 0).
+        three_phase: the paper's symmetric warm-up and cool-down, then the final decay.
+
+    >>> s = OneCycleLR(max_lr=0.1, total_steps=100)
+    >>> [float(f'{s(t):.6g}') for t in (0, 29, 99, 100)]
+    [0.004, 0.1, 4e-07, 4e-07]
+    """
+
+    max_lr: float
+    total_steps: int | None = None
+    epochs: int | None = None
+    steps_per_epoch: int | None = None
+    pct_start: float = 0.3
+    anneal_strategy: str = "cos"
+    cycle_momentum: bool = True
+    base_momentum: float = 0.85
+    max_momentum: float = 0.95
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+    three_phase: bool = False
+
+    def __post_init__(self) -> None:
+        self._set("max_lr", check_lr("max_lr", self.max_lr))
+        total = self._check_total()
+        pct = check_real("pct_start", self.pct_start, low=0.0, high=1.0, high_open=True)
+        self._set("pct_start", pct)
+        self._set(
+            "anneal_strategy", check_choice("anneal_strategy", self.anneal_strategy, ("cos", "linear"))
+        )
+        self._set("cycle_momentum", check_bool("cycle_momentum", self.cycle_momentum))
+        self._set(
+            "base_momentum", check_real("base_momentum", self.base_momentum, low=0.0, high=1.0)
+        )
+        self._set("max_momentum", check_real("max_momentum", self.max_momentum, low=0.0, high=1.0))
+        self._set("div_factor", check_real("div_factor", self.div_factor, low=0.0, low_open=True))
+        self._set(
+            "final_div_factor",
+            check_real("final_div_factor", self.final_div_factor, low=0.0, low_open=True),
+        )
+        self._set("three_phase", check_bool("three_phase", self.three_phase))
+        warm = float(pct * total)
+        if self.three_phase:
+            ends = (warm - 1.0, float(2 * pct * total) - 2.0, float(total - 1))
+            if not (ends[0] > 0 and ends[1] < ends[2]):
+                fail(
+                    "pct_start",
+                    f"such that 1 < pct_start * total_steps < (total_steps + 1) / 2 with "
+                    f"three_phase (total_steps={total})",
+                    self.pct_start,
+                    hint="each of the three phases needs a positive length",
+                )
+        else:
+            ends = (warm - 1.0, float(total - 1))
+            if ends[0] == 0.0:
+                fail(
+                    "pct_start",
+                    f"such that pct_start * total_steps != 1 (total_steps={total})",
+                    self.pct_start,
+                    hint="a warm-up of one step has zero length: torch divides by zero",
+                )
+        self._set("_ends", ends)
+
+    def _check_total(self) -> int:
+        given = self.total_steps is not None
+        per_epoch = self.epochs is not None or self.steps_per_epoch is not None
+        if per_epoch:
+            epochs = check_int("epochs", self.epochs, low=1)
+            steps = check_int("steps_per_epoch", self.steps_per_epoch, low=1)
+            self._set("epochs", epochs)
+            self._set("steps_per_epoch", steps)
+        if given:
+            total = check_int("total_steps", self.total_steps, low=1)
+            self._set("total_steps", total)
+            if per_epoch and total != epochs * steps:
+                fail(
+                    "total_steps",
+                    f"epochs * steps_per_epoch = {epochs * steps} when all three are given",
+                    total,
+                )
+            return total
+        if not per_epoch:
+            fail("total_steps", "given, or epochs and steps_per_epoch given", None)
+        return epochs * steps
+
+    @property
+    def steps(self) -> int:
+        """The cycle's length: ``total_steps`` or ``epochs * steps_per_epoch``."""
+        if self.total_steps is not None:
+            return self.total_steps
+        assert self.epochs is not None and self.steps_per_epoch is not None  # validated
+        return self.epochs * self.steps_per_epoch
+
+    @property
+    def initial_lr(self) -> float:
+        return self.max_lr / self.div_factor
+
+    @property
+    def min_lr(self) -> float:
+        return self.initial_lr / self.final_div_factor
+
+    def _check_steps(self, largest: float) -> None:
+        if largest > self.steps:
+            fail(
+                "step",
+                f"at most total_steps={self.steps} for OneCycleLR "
+                "(torch's step() raises past it too)",
+                largest,
+            )
+
+    def _phases(self, a: float, peak: float, low: float, b: float) -> list[tuple[float, float]]:
+        """(start, end) values of each phase: lr uses (init, max, init, min)."""
+        if self.three_phase:
+            return [(a, peak), (peak, b), (b, low)]
+        return [(a, peak), (peak, low)]
+
+    def _run(self, xp: Namespace, t: Any, values: list[tuple[float, float]]) -> Any:
+        ends = self._ends
+        strategy = self.anneal_strategy
+        last = len(ends) - 1
+        start = ends[last - 1]
+        # The last phase holds its end value past its end (torch extrapolates).
+        result = anneal(xp, strategy, *values[last], xp.minimum(t, ends[last]), start, ends[last])
+        for i in range(last - 1, -1, -1):
+            begin = ends[i - 1] if i > 0 else 0.0
+            piece = anneal(xp, strategy, *values[i], t, begin, ends[i])
+            result = xp.where(t <= ends[i], piece, result)
+        return result
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        init = self.initial_lr
+        return self._run(xp, t, self._phases(init, self.max_lr, self.min_lr, init))
+
+    def _momentum_value(self, xp: Namespace, t: Any) -> Any:
+        hi, lo = self.max_momentum, self.base_momentum
+        if self.three_phase:
+            values = [(hi, lo), (lo, hi), (hi, hi)]
+        else:
+            values = [(hi, lo), (lo, hi)]
+        return self._run(xp, t, values)
+
+    @property
+    def length(self) -> int:
+        return self.steps
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(e for e in self._ends[:-1] if e > 0)

@@ -1,0 +1,261 @@
+"""Piecewise and monotone decays: StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lrkit._errors import check_int, check_real, fail_type
+from lrkit._schedule import check_lr, schedule_class
+from lrkit._shapes._base import Multiplicative
+from lrkit._xp import Namespace
+
+__all__ = [
+    "ConstantLR",
+    "ExponentialLR",
+    "LinearLR",
+    "MultiStepLR",
+    "PolynomialLR",
+    "StepLR",
+]
+
+
+@schedule_class
+class StepLR(Multiplicative):
+    r"""Decay by ``gamma`` every ``step_size`` steps.
+
+    .. math:: \eta_t = \eta_0 \, \gamma^{\lfloor t / s \rfloor}
+
+    Args:
+        lr: the initial learning rate :math:`\eta_0` (>= 0).
+        step_size: :math:`s`, the steps between decays (a positive integer).
+        gamma: :math:`\gamma`, the decay factor (>= 0; > 1 grows the rate).
+
+    >>> s = StepLR(lr=0.05, step_size=30, gamma=0.1)
+    >>> [round(s(t), 6) for t in (0, 29, 30, 59, 60, 90)]
+    [0.05, 0.05, 0.005, 0.005, 0.0005, 5e-05]
+    """
+
+    lr: float
+    step_size: int
+    gamma: float = 0.1
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("step_size", check_int("step_size", self.step_size, low=1))
+        self._set("gamma", check_real("gamma", self.gamma, low=0.0))
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        return xp.power(self.gamma, t // self.step_size)
+
+    @property
+    def length(self) -> int:
+        return 3 * self.step_size + self.step_size // 2
+
+
+@schedule_class
+class MultiStepLR(Multiplicative):
+    r"""Decay by ``gamma`` at each milestone.
+
+    .. math:: \eta_t = \eta_0 \, \gamma^{\#\{m \in M : m \le t\}}
+
+    Milestones may come in any order; a milestone listed twice decays twice (as torch's
+    ``Counter`` does). A milestone at 0 applies at construction.
+
+    Args:
+        lr: the initial learning rate (>= 0).
+        milestones: the steps :math:`M` at which to decay (integers >= 0; may be empty).
+        gamma: the decay factor (>= 0).
+
+    >>> s = MultiStepLR(lr=0.05, milestones=[30, 80], gamma=0.1)
+    >>> [round(s(t), 6) for t in (0, 29, 30, 79, 80, 100)]
+    [0.05, 0.05, 0.005, 0.005, 0.0005, 0.0005]
+    """
+
+    lr: float
+    milestones: tuple[int, ...]
+    gamma: float = 0.1
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("milestones", check_milestones("milestones", self.milestones))
+        self._set("gamma", check_real("gamma", self.gamma, low=0.0))
+        self._set("_sorted", tuple(float(m) for m in sorted(self.milestones)))
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        return xp.power(self.gamma, xp.count_le(self._sorted, t))
+
+    @property
+    def length(self) -> int:
+        last = max(self.milestones, default=0)
+        return max(10, last + max(10, last // 4))
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(sorted(set(self._sorted)))
+
+
+def check_milestones(argument: str, value: Any) -> tuple[int, ...]:
+    """A sequence of integers >= 0, kept in the order given."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        fail_type(argument, "a list of integers >= 0", value)
+    return tuple(check_int(f"{argument}[{i}]", m, low=0) for i, m in enumerate(value))
+
+
+@schedule_class
+class ConstantLR(Multiplicative):
+    r"""Scale by a constant ``factor`` for the first ``total_iters`` steps.
+
+    .. math:: \eta_t = \eta_0 \cdot \begin{cases} f & t < T \\ 1 & t \ge T \end{cases}
+
+    ``factor = 0`` holds the rate at 0 for ``total_iters`` steps (torch accepts it too,
+    but its recursive rule divides by it at step ``total_iters``).
+
+    Args:
+        lr: the initial learning rate (>= 0).
+        factor: :math:`f` in [0, 1].
+        total_iters: :math:`T`, the number of scaled steps (a positive integer).
+
+    >>> s = ConstantLR(lr=0.05, factor=0.5, total_iters=4)
+    >>> [s(t) for t in (0, 3, 4, 10)]
+    [0.025, 0.025, 0.05, 0.05]
+    """
+
+    lr: float
+    factor: float = 1.0 / 3
+    total_iters: int = 5
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("factor", check_real("factor", self.factor, low=0.0, high=1.0))
+        self._set("total_iters", check_int("total_iters", self.total_iters, low=1))
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        return xp.where(t < self.total_iters, self.factor, 1.0)
+
+    @property
+    def length(self) -> int:
+        return 2 * self.total_iters
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_iters),)
+
+
+@schedule_class
+class LinearLR(Multiplicative):
+    r"""Move the factor linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` steps.
+
+    .. math::
+        \eta_t = \eta_0 \left( f_s \frac{T - \min(t, T)}{T} + f_e \frac{\min(t, T)}{T} \right)
+
+    Written as a weighted mean of the two factors, the warm-up lands exactly on
+    ``lr * end_factor`` at step ``total_iters`` and stays there (torch's recursion
+    drifts: from 1/3 it ends at 0.10000000000002987 for lr 0.1).
+
+    Args:
+        lr: the initial learning rate (>= 0).
+        start_factor: :math:`f_s` in (0, 1].
+        end_factor: :math:`f_e` in [0, 1].
+        total_iters: :math:`T`, the steps to reach ``end_factor`` (a positive integer).
+
+    >>> s = LinearLR(lr=0.05, start_factor=0.5, total_iters=4)
+    >>> [round(s(t), 8) for t in (0, 1, 2, 3, 4, 100)]
+    [0.025, 0.03125, 0.0375, 0.04375, 0.05, 0.05]
+    """
+
+    lr: float
+    start_factor: float = 1.0 / 3
+    end_factor: float = 1.0
+    total_iters: int = 5
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set(
+            "start_factor",
+            check_real("start_factor", self.start_factor, low=0.0, high=1.0, low_open=True),
+        )
+        self._set("end_factor", check_real("end_factor", self.end_factor, low=0.0, high=1.0))
+        self._set("total_iters", check_int("total_iters", self.total_iters, low=1))
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        n = float(self.total_iters)
+        done = xp.minimum(t, n)
+        return self.start_factor * ((n - done) / n) + self.end_factor * (done / n)
+
+    @property
+    def length(self) -> int:
+        return 2 * self.total_iters
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_iters),)
+
+
+@schedule_class
+class ExponentialLR(Multiplicative):
+    r"""Decay by ``gamma`` every step.
+
+    .. math:: \eta_t = \eta_0 \, \gamma^t
+
+    Args:
+        lr: the initial learning rate (>= 0).
+        gamma: :math:`\gamma` (>= 0; ``gamma > 1`` grows the rate and overflows to inf,
+            as torch's does, rather than raising).
+
+    >>> s = ExponentialLR(lr=0.1, gamma=0.9)
+    >>> [round(s(t), 6) for t in (0, 1, 2, 10)]
+    [0.1, 0.09, 0.081, 0.034868]
+    """
+
+    lr: float
+    gamma: float
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("gamma", check_real("gamma", self.gamma, low=0.0))
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        return xp.power(self.gamma, t)
+
+    @property
+    def length(self) -> int:
+        return 100
+
+
+@schedule_class
+class PolynomialLR(Multiplicative):
+    r"""Decay to zero as a polynomial over ``total_iters`` steps.
+
+    .. math:: \eta_t = \eta_0 \left( \frac{T - \min(t, T)}{T} \right)^p
+
+    Args:
+        lr: the initial learning rate (>= 0).
+        total_iters: :math:`T` (a positive integer).
+        power: :math:`p` (>= 0; 0 keeps the rate constant).
+
+    >>> s = PolynomialLR(lr=0.001, total_iters=4, power=1.0)
+    >>> [s(t) for t in (0, 1, 2, 3, 4, 5)]
+    [0.001, 0.00075, 0.0005, 0.00025, 0.0, 0.0]
+    """
+
+    lr: float
+    total_iters: int = 5
+    power: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_iters", check_int("total_iters", self.total_iters, low=1))
+        self._set("power", check_real("power", self.power, low=0.0))
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        n = float(self.total_iters)
+        return xp.power((n - xp.minimum(t, n)) / n, self.power)
+
+    @property
+    def length(self) -> int:
+        return self.total_iters + max(1, self.total_iters // 10)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_iters),)
