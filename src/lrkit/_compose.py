@@ -158,6 +158,11 @@ class SequentialLR(Schedule):
         return None
 
 
+def _lr_of(child: Schedule) -> float:
+    lr: float = child.lr  # type: ignore[attr-defined]  # chainable schedules all have one
+    return lr
+
+
 def _chainable(child: Schedule) -> bool:
     if isinstance(child, CosineAnnealingLR):
         return child.eta_min == 0.0
@@ -203,14 +208,14 @@ class ChainedScheduler(Schedule):
                     type(child).__name__,
                     hint="use lrkit.torch.ChainedScheduler for torch's step-by-step result",
                 )
-        lrs = {getattr(child, "lr") for child in children}
+        lrs = {_lr_of(child) for child in children}
         if len(lrs) != 1:
             fail("schedulers", "schedules that share one lr", sorted(lrs))
         self._set("schedulers", children)
 
     @property
     def lr(self) -> float:
-        return float(getattr(self.schedulers[0], "lr"))
+        return _lr_of(self.schedulers[0])
 
     def _check_steps(self, largest: float) -> None:
         for child in self.schedulers:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lrkit._errors import LrkitError, fail, fail_type
-from lrkit._schedule import REGISTRY, Schedule
+from lrkit._schedule import REGISTRY, Schedule, arguments
 
 __all__ = ["from_config"]
 
@@ -43,7 +43,7 @@ def from_config(config: Mapping[str, Any], *, lr: float | None = None) -> Schedu
 
 
 def _fields(cls: type[Schedule]) -> dict[str, dataclasses.Field[Any]]:
-    return {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return {f.name: f for f in arguments(cls)}
 
 
 def _required(field: dataclasses.Field[Any]) -> bool:

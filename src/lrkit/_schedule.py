@@ -13,7 +13,7 @@ import dataclasses
 import math
 import numbers
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -30,12 +30,20 @@ REGISTRY: dict[str, type[Schedule]] = {}
 
 S = TypeVar("S", bound="type[Schedule]")
 
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
 
+    def dataclass_transform(**_: Any) -> Any:
+        return lambda decorator: decorator
+
+
+@dataclass_transform(frozen_default=True, eq_default=True)
 def schedule_class(cls: S) -> S:
     """Class decorator: make ``cls`` a frozen dataclass and register its config name."""
     wrapped = dataclasses.dataclass(frozen=True, repr=False)(cls)
     REGISTRY[wrapped.__name__] = wrapped
-    return wrapped
+    return wrapped  # type: ignore[return-value]
 
 
 class Schedule:
@@ -123,24 +131,22 @@ class Schedule:
     def to_config(self) -> dict[str, Any]:
         """A JSON-serialisable dict that :func:`lrkit.from_config` turns back into this schedule."""
         config: dict[str, Any] = {"type": type(self).__name__}
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+        for field in arguments(self):
             config[field.name] = _plain(getattr(self, field.name), field.name, self)
         return config
 
     def __repr__(self) -> str:
-        parts = []
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
-            if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-                text = repr(value)
-            else:
-                text = repr(value)
-            parts.append(f"{field.name}={text}")
+        parts = [f"{field.name}={getattr(self, field.name)!r}" for field in arguments(self)]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _set(self, name: str, value: Any) -> None:
         """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""
         object.__setattr__(self, name, value)
+
+
+def arguments(schedule: Schedule | type[Schedule]) -> list[dataclasses.Field[Any]]:
+    """A schedule class's arguments: its dataclass fields that the constructor takes."""
+    return [f for f in dataclasses.fields(schedule) if f.init]  # type: ignore[arg-type]
 
 
 def _plain(value: Any, name: str, owner: Schedule) -> Any:
@@ -173,7 +179,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def apply_elementwise(fn: Callable[[float], Any], xp: Namespace, t: Any) -> Any:
+def apply_elementwise(fn: Callable[[Any], Any], xp: Namespace, t: Any) -> Any:
     """Apply a Python callable to every step (for user functions; not vectorised)."""
     if xp is SCALAR:
         return float(fn(_as_step(t)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import field
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,10 @@ class MultiplicativeLR(Multiplicative):
 
     lr: float
     lr_lambda: Factor | Expr
+
+    #: The running rates at steps 0..n, extended on demand.
+    _cache: Any = field(init=False, repr=False, compare=False, default=None)
+    _lock: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import Any
 
 from lrkit._errors import check_bool, check_choice, check_int, check_real, fail
@@ -82,6 +83,9 @@ class OneCycleLR(CyclesMomentum):
     final_div_factor: float = 1e4
     three_phase: bool = False
 
+    #: The phases' last steps (derived in __post_init__).
+    _ends: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
+
     def __post_init__(self) -> None:
         self._set("max_lr", check_lr("max_lr", self.max_lr))
         total = self._check_total()
@@ -103,7 +107,7 @@ class OneCycleLR(CyclesMomentum):
         self._set("three_phase", check_bool("three_phase", self.three_phase))
         warm = float(pct * total)
         if self.three_phase:
-            ends = (warm - 1.0, float(2 * pct * total) - 2.0, float(total - 1))
+            ends: tuple[float, ...] = (warm - 1.0, float(2 * pct * total) - 2.0, float(total - 1))
             if not (ends[0] > 0 and ends[1] < ends[2]):
                 fail(
                     "pct_start",

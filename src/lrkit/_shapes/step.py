@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import field
 from typing import Any
 
 from lrkit._errors import check_int, check_real, fail_type
@@ -75,6 +76,9 @@ class MultiStepLR(Multiplicative):
     lr: float
     milestones: tuple[int, ...]
     gamma: float = 0.1
+
+    #: The milestones, sorted (derived in __post_init__).
+    _sorted: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))

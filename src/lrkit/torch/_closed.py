@@ -1,0 +1,993 @@
+"""Drop-in schedulers backed by the closed-form core, one class per torch scheduler.
+
+Each class validates its arguments by building one core schedule per param group
+(:mod:`lrkit`), and only then touches the optimizer. At each step it writes the exact
+closed-form value while the group's lr is still what it last wrote; when something else
+changed the lr (another scheduler on the same optimizer, a chain, a manual edit), it
+applies torch's own per-step rule for its class instead, expressed through the same
+closed form (a ratio of factors for the multiplicative classes, torch's affine rule
+around ``eta_min`` for cosine annealing). LambdaLR, CyclicLR, OneCycleLR and
+CosineAnnealingWarmRestarts overwrite the lr, as torch's do.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import torch
+from torch import Tensor
+
+import lrkit
+from lrkit._errors import check_bool, check_real, fail, fail_type
+from lrkit._expr import Expr
+from lrkit._schedule import Schedule
+from lrkit._shapes.cyclic import MODES
+from lrkit._xp import SCALAR
+from lrkit.torch._base import (
+    LRScheduler,
+    as_float,
+    build_per_group,
+    check_last_epoch,
+    copy_value,
+    param_groups,
+    pending_base_lrs,
+    per_group,
+    to_plain,
+    write,
+    write_momentum,
+)
+
+__all__ = [
+    "ConstantLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "ExponentialLR",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "MultiplicativeLR",
+    "OneCycleLR",
+    "PolynomialLR",
+    "StepLR",
+]
+
+GET_LR_WARNING = "To get the last learning rate computed by the scheduler, use get_last_lr()."
+
+
+class _ClosedForm(LRScheduler):
+    """A drop-in scheduler whose values come from one core schedule per param group."""
+
+    #: torch's per-step rule: "ratio", "cosine", "product" (MultiplicativeLR) or "overwrite".
+    _rule: ClassVar[str] = "overwrite"
+    #: Whether torch's rule leaves the lr alone in the construction step (``_is_initial``).
+    _initial_keeps_lr: ClassVar[bool] = False
+    #: torch's hyper-parameter attributes, saved in ``state_dict`` under the same names.
+    _hyper: ClassVar[tuple[str, ...]] = ()
+
+    _schedules: list[Schedule]
+
+    def _start(self, optimizer: Any, last_epoch: int, schedules: list[Schedule]) -> None:
+        """Attach to the optimizer (arguments already validated) and take the first step."""
+        self._schedules = schedules
+        self._attach(optimizer, last_epoch)
+        self._initial_step()
+
+    # -- values ------------------------------------------------------------------------
+    def _schedule(self, i: int) -> Schedule:
+        schedules = self._schedules
+        if i < len(schedules):
+            return schedules[i]
+        if self._rule in ("ratio", "cosine"):
+            return schedules[-1]  # the factors do not depend on the group's lr
+        raise ValueError(
+            f"{type(self).__name__} was built for {len(schedules)} param groups but the "
+            f"optimizer now has {len(self.optimizer.param_groups)}: a group added with "
+            "add_param_group needs a new scheduler (torch fails here too)"
+        )
+
+    def _exact(self, i: int, t: float) -> float:
+        value: float = self._schedule(i)._value(SCALAR, float(t))
+        return value
+
+    def _rule_value(self, i: int, current: float, t: float, initial: bool) -> float:
+        """torch's per-step rule for this class, applied to the group's current lr."""
+        rule = self._rule
+        if rule == "overwrite":
+            return self._exact(i, t)
+        if rule == "product":
+            return current if initial else current * float(self._factor_fn(i)(t))
+        schedule: Any = self._schedule(i)
+        if rule == "cosine":
+            if initial:
+                return current
+            now = float(schedule._weight(SCALAR, float(t)))
+            before = float(schedule._weight(SCALAR, float(t) - 1.0))
+            eta_min = float(schedule.eta_min)
+            if before == 0.0:  # just left the trough: torch adds the first rise
+                return current + (as_float(self.base_lrs[i]) - eta_min) * now
+            return eta_min + (current - eta_min) * (now / before)
+        if initial and self._initial_keeps_lr and t != 0:
+            return current
+        now = float(schedule._factor(SCALAR, float(t)))
+        before = float(schedule._factor(SCALAR, float(t) - 1.0)) if t >= 1 else 1.0
+        if before == 0.0:
+            # torch divides by zero here (ConstantLR factor=0): take the closed form.
+            return current if now == 0.0 else self._exact(i, t)
+        return current * (now / before)
+
+    def _factor_fn(self, i: int) -> Callable[[Any], Any]:
+        raise NotImplementedError
+
+    def _next_lrs(self) -> list[Any]:
+        t = self.last_epoch
+        self._check_step(t)
+        groups = self.optimizer.param_groups
+        rule = self._rule
+        if rule == "overwrite":
+            return [self._exact(i, t) for i in range(len(groups))]
+        if rule == "product":
+            return [
+                self._rule_value(i, as_float(g["lr"]), t, self._is_initial)
+                for i, g in enumerate(groups)
+            ]
+        # A group whose lr is still this schedule's exact value at the previous step was
+        # left alone since: it gets the exact value now. Any other lr was changed by
+        # something else (a chain, a manual edit): torch's rule applies on top of it.
+        known = min(len(self._schedules), len(groups))
+        before = self._exact_before(t, known)
+        now = [self._exact(i, t) for i in range(known)]
+        self._lrkit_exact = (t, now)
+        exact_ok = not (self._is_initial and t != 0)
+        out = []
+        for i, group in enumerate(groups):
+            current = as_float(group["lr"])
+            if exact_ok and i < known and current == before[i]:
+                out.append(now[i])
+            else:
+                out.append(self._rule_value(i, current, t, self._is_initial))
+        return out
+
+    def _exact_before(self, t: float, known: int) -> list[float]:
+        """The exact values at step ``t - 1`` (the base lrs before step 0), cached."""
+        if t == 0:
+            return [as_float(b) for b in self.base_lrs[:known]]
+        cached = getattr(self, "_lrkit_exact", None)
+        if cached is not None and cached[0] == t - 1 and len(cached[1]) >= known:
+            return cached[1]  # type: ignore[no-any-return]
+        return [self._exact(i, t - 1) for i in range(known)]
+
+    def _lrs_at(self, epoch: float) -> list[Any]:
+        self._check_step(epoch)
+        groups = self.optimizer.param_groups
+        if self._rule == "product":
+            return [
+                self._rule_value(i, as_float(g["lr"]), epoch, False) for i, g in enumerate(groups)
+            ]
+        return [self._exact(i, epoch) for i in range(len(groups))]
+
+    def _check_step(self, t: float) -> None:
+        """Raise before anything changes if ``t`` is outside the schedule's domain."""
+
+    def get_lr(self) -> list[Any]:
+        """What torch's ``get_lr()`` returns now: its per-step rule on the current lrs."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=2)
+        t = self.last_epoch
+        return [
+            self._rule_value(i, as_float(group["lr"]), t, self._is_initial)
+            for i, group in enumerate(self.optimizer.param_groups)
+        ]
+
+    # -- state ----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data with torch's keys, so torch's scheduler of the same class loads it."""
+        state = {name: to_plain(getattr(self, name)) for name in self._hyper}
+        state.update(
+            base_lrs=to_plain(self.base_lrs),
+            last_epoch=self.last_epoch,
+            _step_count=self._step_count,
+            _is_initial=False,
+            _get_lr_called_within_step=False,
+            _last_lr=to_plain(self._last_lr),
+        )
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a state written by lrkit or by torch's scheduler of the same class.
+
+        The hyper-parameters in the state are validated like constructor arguments; the
+        restored rates (and momenta) are written into the optimizer, so the order in
+        which the optimizer and the scheduler are restored does not matter.
+        """
+        if "base_lrs" in state_dict:
+            loaded = list(state_dict["base_lrs"])
+            if len(loaded) == len(self.base_lrs):
+                loaded = [_like(old, new) for old, new in zip(self.base_lrs, loaded, strict=True)]
+            self.base_lrs = loaded
+        hyper = {name: state_dict[name] for name in self._hyper if name in state_dict}
+        self._load_hyper(hyper, [as_float(b) for b in self.base_lrs])
+        self.last_epoch = state_dict.get("last_epoch", self.last_epoch)
+        self._step_count = state_dict.get("_step_count", self._step_count)
+        if "_last_lr" in state_dict:
+            self._last_lr = list(state_dict["_last_lr"])
+        self._restore_optimizer()
+
+    def _load_hyper(self, hyper: dict[str, Any], bases: list[float]) -> None:
+        """Rebuild the schedules from loaded hyper-parameters (validated)."""
+        self._schedules = self._configure(bases, **hyper)
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        raise NotImplementedError
+
+
+def _get(hyper: dict[str, Any], owner: object, name: str, default: Any) -> Any:
+    """A loaded hyper-parameter, else the scheduler's current one, else the default."""
+    if name in hyper:
+        return hyper[name]
+    return getattr(owner, name, default)
+
+
+def _like(old: Any, new: Any) -> Any:
+    """``new`` with ``old``'s type: a loaded float becomes a tensor where the lr is one."""
+    if isinstance(old, Tensor) and not isinstance(new, Tensor):
+        return torch.tensor(as_float(new), dtype=old.dtype, device=old.device)
+    return copy_value(new)
+
+
+def _functions(argument: str, value: Any, count: int) -> list[Any]:
+    """torch's LambdaLR/MultiplicativeLR rule: one function, or a list of one per group."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            fail(argument, f"one function or a list of {count} (one per param group)", value)
+        return list(value)
+    return [value] * count
+
+
+def _function_state(functions: Sequence[Any]) -> list[Any]:
+    """torch's convention: a plain function saves None, a callable object its ``__dict__``."""
+    out: list[Any] = []
+    for fn in functions:
+        if isinstance(fn, (types.FunctionType, Expr)) or not hasattr(fn, "__dict__"):
+            out.append(None)
+        else:
+            plain = to_plain(dict(fn.__dict__))
+            out.append(plain if isinstance(plain, dict) else None)
+    return out
+
+
+def _load_function_state(functions: Sequence[Any], saved: Any) -> None:
+    if not isinstance(saved, list):
+        return
+    for fn, state in zip(functions, saved, strict=False):
+        if isinstance(state, dict) and hasattr(fn, "__dict__"):
+            fn.__dict__.update(state)
+
+
+class LambdaLR(_ClosedForm):
+    """``base_lr * lr_lambda(epoch)``: see :class:`lrkit.LambdaLR`.
+
+    ``lr_lambda`` is a function, a list of one per param group, or (beyond torch) an
+    expression string such as ``"0.95 ** epoch"``.
+    """
+
+    _rule = "overwrite"
+
+    def __init__(
+        self, optimizer: Any, lr_lambda: Any, last_epoch: int = -1
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._fns = _functions("lr_lambda", lr_lambda, len(bases))
+        self._start(optimizer, last_epoch, self._configure(bases))
+
+    @property
+    def lr_lambdas(self) -> list[Any]:
+        return [s.lr_lambda for s in self._schedules]  # type: ignore[attr-defined]
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        fns = iter(self._fns)
+        return build_per_group(lambda b: lrkit.LambdaLR(b, next(fns)), bases)
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state["lr_lambdas"] = _function_state(self.lr_lambdas)
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        _load_function_state(self.lr_lambdas, state_dict.get("lr_lambdas"))
+        super().load_state_dict(state_dict)
+
+
+class MultiplicativeLR(_ClosedForm):
+    """Multiply the lr by ``lr_lambda(epoch)`` at every step: see :class:`lrkit.MultiplicativeLR`.
+
+    Stepping applies torch's rule ``lr * lr_lambda(epoch)`` to the current lr, which is
+    bit-identical to the core's running product and costs O(1) per step.
+    """
+
+    _rule = "product"
+
+    def __init__(self, optimizer: Any, lr_lambda: Any, last_epoch: int = -1) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._fns = _functions("lr_lambda", lr_lambda, len(bases))
+        self._start(optimizer, last_epoch, self._configure(bases))
+
+    @property
+    def lr_lambdas(self) -> list[Any]:
+        return [s.lr_lambda for s in self._schedules]  # type: ignore[attr-defined]
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        fns = iter(self._fns)
+        return build_per_group(lambda b: lrkit.MultiplicativeLR(b, next(fns)), bases)
+
+    def _factor_fn(self, i: int) -> Callable[[Any], Any]:
+        fn: Any = self._schedule(i).lr_lambda  # type: ignore[attr-defined]
+        if isinstance(fn, Expr):
+            return fn
+        return lambda t: fn(int(t) if float(t).is_integer() else t)
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state["lr_lambdas"] = _function_state(self.lr_lambdas)
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        _load_function_state(self.lr_lambdas, state_dict.get("lr_lambdas"))
+        super().load_state_dict(state_dict)
+
+
+class StepLR(_ClosedForm):
+    """Decay by ``gamma`` every ``step_size`` steps: see :class:`lrkit.StepLR`."""
+
+    _rule = "ratio"
+    _hyper = ("step_size", "gamma")
+
+    def __init__(
+        self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._start(optimizer, last_epoch, self._configure(bases, step_size=step_size, gamma=gamma))
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        step_size = _get(hyper, self, "step_size", None)
+        gamma = _get(hyper, self, "gamma", 0.1)
+        schedules = build_per_group(lambda b: lrkit.StepLR(b, step_size, gamma), bases)
+        first: Any = schedules[0]
+        self.step_size, self.gamma = first.step_size, first.gamma
+        return schedules
+
+
+class MultiStepLR(_ClosedForm):
+    """Decay by ``gamma`` at each milestone: see :class:`lrkit.MultiStepLR`.
+
+    ``milestones`` is kept as a ``Counter`` (as in torch); ``state_dict`` stores it as a
+    plain ``{milestone: count}`` dict, which ``torch.load(weights_only=True)`` accepts.
+    """
+
+    _rule = "ratio"
+    _hyper = ("milestones", "gamma")
+
+    def __init__(
+        self, optimizer: Any, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+            fail_type("milestones", "a list of integers >= 0", milestones)
+        schedules = self._configure(bases, milestones=list(milestones), gamma=gamma)
+        self._start(optimizer, last_epoch, schedules)
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        milestones = _get(hyper, self, "milestones", None)
+        if isinstance(milestones, Mapping):
+            milestones = [m for m, count in milestones.items() for _ in range(int(count))]
+        gamma = _get(hyper, self, "gamma", 0.1)
+        schedules = build_per_group(lambda b: lrkit.MultiStepLR(b, milestones, gamma), bases)
+        first: Any = schedules[0]
+        self.milestones: Counter[int] = Counter(first.milestones)
+        self.gamma = first.gamma
+        return schedules
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state["milestones"] = dict(self.milestones)
+        return state
+
+
+class ConstantLR(_ClosedForm):
+    """Scale by ``factor`` until ``total_iters``: see :class:`lrkit.ConstantLR`."""
+
+    _rule = "ratio"
+    _hyper = ("factor", "total_iters")
+
+    def __init__(
+        self,
+        optimizer: Any,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        schedules = self._configure(bases, factor=factor, total_iters=total_iters)
+        self._start(optimizer, last_epoch, schedules)
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        factor = _get(hyper, self, "factor", 1.0 / 3)
+        total = _get(hyper, self, "total_iters", 5)
+        schedules = build_per_group(lambda b: lrkit.ConstantLR(b, factor, total), bases)
+        first: Any = schedules[0]
+        self.factor, self.total_iters = first.factor, first.total_iters
+        return schedules
+
+
+class LinearLR(_ClosedForm):
+    """Move the factor linearly from ``start_factor`` to ``end_factor``: see :class:`lrkit.LinearLR`."""
+
+    _rule = "ratio"
+    _initial_keeps_lr = True
+    _hyper = ("start_factor", "end_factor", "total_iters")
+
+    def __init__(
+        self,
+        optimizer: Any,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        schedules = self._configure(
+            bases, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters
+        )
+        self._start(optimizer, last_epoch, schedules)
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        start = _get(hyper, self, "start_factor", 1.0 / 3)
+        end = _get(hyper, self, "end_factor", 1.0)
+        total = _get(hyper, self, "total_iters", 5)
+        schedules = build_per_group(lambda b: lrkit.LinearLR(b, start, end, total), bases)
+        first: Any = schedules[0]
+        self.start_factor, self.end_factor = first.start_factor, first.end_factor
+        self.total_iters = first.total_iters
+        return schedules
+
+
+class ExponentialLR(_ClosedForm):
+    """Decay by ``gamma`` every step: see :class:`lrkit.ExponentialLR`."""
+
+    _rule = "ratio"
+    _initial_keeps_lr = True
+    _hyper = ("gamma",)
+
+    def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._start(optimizer, last_epoch, self._configure(bases, gamma=gamma))
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        gamma = _get(hyper, self, "gamma", None)
+        schedules = build_per_group(lambda b: lrkit.ExponentialLR(b, gamma), bases)
+        self.gamma = schedules[0].gamma
+        return schedules
+
+
+class PolynomialLR(_ClosedForm):
+    """Decay to zero as a polynomial: see :class:`lrkit.PolynomialLR`."""
+
+    _rule = "ratio"
+    _initial_keeps_lr = True
+    _hyper = ("total_iters", "power")
+
+    def __init__(
+        self, optimizer: Any, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        schedules = self._configure(bases, total_iters=total_iters, power=power)
+        self._start(optimizer, last_epoch, schedules)
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        total = _get(hyper, self, "total_iters", 5)
+        power = _get(hyper, self, "power", 1.0)
+        schedules = build_per_group(lambda b: lrkit.PolynomialLR(b, total, power), bases)
+        first: Any = schedules[0]
+        self.total_iters, self.power = first.total_iters, first.power
+        return schedules
+
+
+class CosineAnnealingLR(_ClosedForm):
+    """Cosine annealing to ``eta_min`` over ``T_max`` steps: see :class:`lrkit.CosineAnnealingLR`."""
+
+    _rule = "cosine"
+    _initial_keeps_lr = True
+    _hyper = ("T_max", "eta_min")
+
+    def __init__(
+        self, optimizer: Any, T_max: float, eta_min: float = 0.0, last_epoch: int = -1
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._start(optimizer, last_epoch, self._configure(bases, T_max=T_max, eta_min=eta_min))
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        t_max = _get(hyper, self, "T_max", None)
+        eta_min = _get(hyper, self, "eta_min", 0.0)
+        schedules = build_per_group(lambda b: lrkit.CosineAnnealingLR(b, t_max, eta_min), bases)
+        first: Any = schedules[0]
+        self.T_max, self.eta_min = first.T_max, first.eta_min
+        return schedules
+
+
+class CosineAnnealingWarmRestarts(_ClosedForm):
+    """SGDR: cosine annealing with warm restarts: see :class:`lrkit.CosineAnnealingWarmRestarts`.
+
+    ``step(epoch)`` takes fractional epochs (``scheduler.step(epoch + i / iters)``) without
+    a deprecation warning, as torch's does. ``T_cur`` and ``T_i`` are derived from the
+    position, which the scheduler tracks exactly.
+    """
+
+    _rule = "overwrite"
+    _hyper = ("T_0", "T_i", "T_mult", "eta_min", "T_cur")
+
+    def __init__(
+        self,
+        optimizer: Any,
+        T_0: int,
+        T_mult: int = 1,
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        schedules = self._configure(bases, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
+        self._position = float(last_epoch)  # exact position, fractional after step(epoch)
+        self._start(optimizer, last_epoch, schedules)
+
+    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
+        t0 = _get(hyper, self, "T_0", None)
+        mult = _get(hyper, self, "T_mult", 1)
+        eta_min = _get(hyper, self, "eta_min", 0.0)
+        schedules = build_per_group(
+            lambda b: lrkit.CosineAnnealingWarmRestarts(b, t0, mult, eta_min), bases
+        )
+        first: Any = schedules[0]
+        self.T_0, self.T_mult, self.eta_min = first.T_0, first.T_mult, first.eta_min
+        return schedules
+
+    def _cycle(self) -> tuple[float, float]:
+        start, length = self._schedules[0].cycle_start_and_length(  # type: ignore[attr-defined]
+            SCALAR, self._position
+        )
+        return float(start), float(length)
+
+    @property
+    def T_cur(self) -> float:
+        """Steps since the last restart (fractional after a fractional ``step(epoch)``)."""
+        start, _ = self._cycle()
+        cur = self._position - start
+        return int(cur) if cur.is_integer() else cur
+
+    @property
+    def T_i(self) -> int:
+        """The length of the current cycle."""
+        return int(self._cycle()[1])
+
+    def step(self, epoch: float | None = None) -> None:
+        """One step, or a jump to ``epoch`` (fractional epochs allowed, no warning)."""
+        self._step_count += 1
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            self._position += 1.0
+            self.last_epoch += 1
+        else:
+            value = check_real("epoch", epoch, low=0.0)
+            self._position = value
+            self.last_epoch = math.floor(value)
+        self._write_lrs(self._exact(i, self._position) for i in range(len(self.optimizer.param_groups)))
+
+    def _update_lr(self, epoch: float | None = None) -> None:
+        # SequentialLR restarts a child with _update_lr(0); torch's warm restarts keep
+        # their cycle position there (T_cur is not reset), so do we.
+        if epoch is None:
+            self._position += 1.0
+            self.last_epoch += 1
+        else:
+            self.last_epoch = epoch  # type: ignore[assignment]
+        self._write_lrs(self._exact(i, self._position) for i in range(len(self.optimizer.param_groups)))
+
+    def get_lr(self) -> list[Any]:
+        if not self._get_lr_called_within_step:
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=2)
+        return [self._exact(i, self._position) for i in range(len(self.optimizer.param_groups))]
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        t0 = int(state_dict.get("T_0", self.T_0))
+        mult = int(state_dict.get("T_mult", self.T_mult))
+        t_i = as_float(state_dict.get("T_i", t0))
+        start, length = 0.0, float(t0)
+        while mult > 1 and length < t_i:  # the cycle whose length is T_i
+            start += length
+            length *= mult
+        super().load_state_dict({k: v for k, v in state_dict.items() if k not in ("T_i", "T_cur")})
+        self._position = start + as_float(state_dict.get("T_cur", 0.0))
+        self._restore_optimizer()
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state["T_cur"] = self.T_cur
+        state["T_i"] = self.T_i
+        return state
+
+
+class _CyclesMomentum(_ClosedForm):
+    """Shared by CyclicLR and OneCycleLR: write the cycled momentum with each lr."""
+
+    cycle_momentum: bool
+    use_beta1: bool
+    _momenta: list[Schedule]
+
+    def _momentum_mode(self, optimizer: Any, cycle_momentum: bool) -> bool:
+        """Whether the optimizer's momentum is Adam's ``betas[0]``; checks it has one."""
+        if not cycle_momentum:
+            return False
+        defaults = getattr(optimizer, "defaults", None)
+        keys = set(defaults) if isinstance(defaults, Mapping) else set(param_groups(optimizer)[0])
+        if "momentum" not in keys and "betas" not in keys:
+            fail(
+                "cycle_momentum",
+                "False for an optimizer without momentum or betas",
+                True,
+                hint=f"{type(optimizer).__name__} has neither",
+            )
+        return "betas" in keys
+
+    def _write_lrs(self, values: Iterable[Any]) -> None:
+        super()._write_lrs(values)
+        self._write_momenta()
+
+    def _write_momenta(self) -> None:
+        if not self.cycle_momentum:
+            return
+        t = float(self.last_epoch)
+        for i, group in enumerate(self.optimizer.param_groups):
+            write_momentum(group, self.use_beta1, float(self._momenta[i]._value(SCALAR, t)))
+
+    def _restore_optimizer(self) -> None:
+        super()._restore_optimizer()
+        self._write_momenta()
+
+    def _set_momenta(self, schedules: Sequence[Schedule]) -> list[Schedule]:
+        self._momenta = [s.momentum for s in schedules if s.momentum is not None]
+        return list(schedules)
+
+
+class CyclicLR(_CyclesMomentum):
+    """Cyclical learning rates (triangle waves) and momentum: see :class:`lrkit.CyclicLR`."""
+
+    _rule = "overwrite"
+    _hyper = (
+        "max_lrs",
+        "total_size",
+        "step_ratio",
+        "mode",
+        "gamma",
+        "scale_mode",
+        "cycle_momentum",
+        "use_beta1",
+        "base_momentums",
+        "max_momentums",
+    )
+
+    def __init__(
+        self,
+        optimizer: Any,
+        base_lr: float | list[float],
+        max_lr: float | list[float],
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | str | None = None,
+        scale_mode: str = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.8,
+        max_momentum: float | list[float] = 0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        groups = param_groups(optimizer)
+        count = len(groups)
+        cycle_momentum = check_bool("cycle_momentum", cycle_momentum)
+        use_beta1 = self._momentum_mode(optimizer, cycle_momentum)
+        if scale_fn is None and mode not in MODES:
+            fail("mode", "one of " + ", ".join(map(repr, MODES)) + " (or give scale_fn)", mode)
+        self._args: dict[str, Any] = {
+            "base_lr": per_group("base_lr", base_lr, count),
+            "max_lr": per_group("max_lr", max_lr, count),
+            "base_momentum": per_group("base_momentum", base_momentum, count),
+            "max_momentum": per_group("max_momentum", max_momentum, count),
+            "step_size_up": step_size_up,
+            "step_size_down": step_size_down,
+            "mode": mode if mode in MODES else "triangular",
+            "gamma": gamma,
+            "scale_fn": scale_fn,
+            "scale_mode": scale_mode if scale_fn is not None else None,
+            "cycle_momentum": cycle_momentum,
+        }
+        schedules = self._build()
+        if last_epoch != -1:
+            pending_base_lrs(optimizer, last_epoch)
+        # Validated: now write what torch writes.
+        self.mode = mode
+        self.use_beta1 = use_beta1
+        self.cycle_momentum = cycle_momentum
+        self._scale_fn_custom = scale_fn
+        if last_epoch == -1:
+            for group, s in zip(groups, schedules, strict=True):
+                write(group, "lr", s.base_lr)  # type: ignore[attr-defined]
+                if cycle_momentum:
+                    write_momentum(group, use_beta1, s.max_momentum)  # type: ignore[attr-defined]
+                    group["max_momentum"] = s.max_momentum  # type: ignore[attr-defined]
+                    group["base_momentum"] = s.base_momentum  # type: ignore[attr-defined]
+        self._schedules = schedules
+        self._attach(optimizer, last_epoch)
+        self.base_lrs = [s.base_lr for s in schedules]  # type: ignore[attr-defined]
+        self._initial_step()
+
+    def _build(self) -> list[Schedule]:
+        a = self._args
+        schedules = [
+            lrkit.CyclicLR(
+                a["base_lr"][i],
+                a["max_lr"][i],
+                a["step_size_up"],
+                a["step_size_down"],
+                a["mode"],
+                a["gamma"],
+                a["scale_fn"],
+                a["scale_mode"],
+                a["cycle_momentum"],
+                a["base_momentum"][i],
+                a["max_momentum"][i],
+            )
+            for i in range(len(a["base_lr"]))
+        ]
+        return self._set_momenta(schedules)
+
+    # torch's public attributes, derived from the schedules.
+    @property
+    def max_lrs(self) -> list[float]:
+        return [s.max_lr for s in self._schedules]  # type: ignore[attr-defined]
+
+    @property
+    def base_momentums(self) -> list[float]:
+        return [s.base_momentum for s in self._schedules]  # type: ignore[attr-defined]
+
+    @property
+    def max_momentums(self) -> list[float]:
+        return [s.max_momentum for s in self._schedules]  # type: ignore[attr-defined]
+
+    @property
+    def total_size(self) -> float:
+        return float(self._schedules[0].total_size)  # type: ignore[attr-defined]
+
+    @property
+    def step_ratio(self) -> float:
+        first: Any = self._schedules[0]
+        return first.step_size_up / first.total_size  # type: ignore[no-any-return]
+
+    @property
+    def gamma(self) -> float:
+        return self._schedules[0].gamma  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def scale_mode(self) -> str:
+        return self._schedules[0].effective_scale_mode  # type: ignore[attr-defined,no-any-return]
+
+    def scale_fn(self, x: float) -> float:
+        """The amplitude scale at ``x`` (a cycle number or a step, per ``scale_mode``)."""
+        return float(self._schedules[0]._scale(SCALAR, float(x)))  # type: ignore[attr-defined]
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        fn = self._scale_fn_custom
+        state["_scale_fn_custom"] = (
+            None if fn is None or isinstance(fn, (str, types.FunctionType)) else _function_state([fn])[0]
+        )
+        return state
+
+    def _load_hyper(self, hyper: dict[str, Any], bases: list[float]) -> None:
+        a = self._args
+        count = len(bases)
+        a["base_lr"] = list(bases)
+        if "max_lrs" in hyper:
+            a["max_lr"] = per_group("max_lrs", list(hyper["max_lrs"]), count)
+        if "total_size" in hyper and "step_ratio" in hyper:
+            total = as_float(hyper["total_size"])
+            up = round(total * as_float(hyper["step_ratio"]))
+            a["step_size_up"], a["step_size_down"] = up, round(total) - up
+        if "mode" in hyper:
+            self.mode = hyper["mode"]
+            a["mode"] = hyper["mode"] if hyper["mode"] in MODES else "triangular"
+        if "gamma" in hyper:
+            a["gamma"] = hyper["gamma"]
+        for ours, theirs in (("base_momentum", "base_momentums"), ("max_momentum", "max_momentums")):
+            if theirs in hyper:
+                a[ours] = per_group(theirs, list(hyper[theirs]), count)
+        self._schedules = self._build()
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        saved = state_dict.get("_scale_fn_custom")
+        if isinstance(saved, dict) and self._scale_fn_custom is not None:
+            _load_function_state([self._scale_fn_custom], [saved])
+        super().load_state_dict(state_dict)
+
+
+class OneCycleLR(_CyclesMomentum):
+    """The 1cycle policy for the lr and momentum: see :class:`lrkit.OneCycleLR`.
+
+    ``step()`` past ``total_steps`` raises a ValueError before changing anything (torch
+    raises too, after counting the step). At step ``total_steps`` the lr is ``min_lr``
+    (torch extrapolates the last phase; with ``'linear'`` below ``min_lr``).
+    """
+
+    _rule = "overwrite"
+    _hyper = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum", "use_beta1")
+
+    def __init__(
+        self,
+        optimizer: Any,
+        max_lr: float | list[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
+        last_epoch = check_last_epoch(last_epoch)
+        groups = param_groups(optimizer)
+        count = len(groups)
+        cycle_momentum = check_bool("cycle_momentum", cycle_momentum)
+        use_beta1 = self._momentum_mode(optimizer, cycle_momentum)
+        if total_steps is not None:
+            epochs = steps_per_epoch = None  # torch: total_steps wins
+        elif epochs is None or steps_per_epoch is None:
+            fail(
+                "total_steps",
+                "given, or both epochs and steps_per_epoch given",
+                None,
+                hint=f"got epochs={epochs!r}, steps_per_epoch={steps_per_epoch!r}",
+            )
+        self._args: dict[str, Any] = {
+            "max_lr": per_group("max_lr", max_lr, count),
+            "base_momentum": per_group("base_momentum", base_momentum, count),
+            "max_momentum": per_group("max_momentum", max_momentum, count),
+            "total_steps": total_steps,
+            "epochs": epochs,
+            "steps_per_epoch": steps_per_epoch,
+            "pct_start": pct_start,
+            "anneal_strategy": anneal_strategy,
+            "cycle_momentum": cycle_momentum,
+            "div_factor": div_factor,
+            "final_div_factor": final_div_factor,
+            "three_phase": three_phase,
+        }
+        schedules = self._build()
+        if last_epoch != -1:
+            pending_base_lrs(optimizer, last_epoch)
+        self.cycle_momentum = cycle_momentum
+        self.use_beta1 = use_beta1
+        if last_epoch == -1:
+            for group, s in zip(groups, schedules, strict=True):
+                one: Any = s
+                group["initial_lr"] = one.initial_lr
+                group["max_lr"] = one.max_lr
+                group["min_lr"] = one.min_lr
+                if cycle_momentum:
+                    write_momentum(group, use_beta1, one.max_momentum)
+                    group["max_momentum"] = one.max_momentum
+                    group["base_momentum"] = one.base_momentum
+        self._start(optimizer, last_epoch, schedules)
+
+    def _build(self) -> list[Schedule]:
+        a = self._args
+        schedules = [
+            lrkit.OneCycleLR(
+                a["max_lr"][i],
+                a["total_steps"],
+                a["epochs"],
+                a["steps_per_epoch"],
+                a["pct_start"],
+                a["anneal_strategy"],
+                a["cycle_momentum"],
+                a["base_momentum"][i],
+                a["max_momentum"][i],
+                a["div_factor"],
+                a["final_div_factor"],
+                a["three_phase"],
+            )
+            for i in range(len(a["max_lr"]))
+        ]
+        return self._set_momenta(schedules)
+
+    @property
+    def total_steps(self) -> int:
+        return self._schedules[0].steps  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def _anneal_func_type(self) -> str:
+        return self._schedules[0].anneal_strategy  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def _schedule_phases(self) -> list[dict[str, Any]]:
+        """torch's description of the phases (saved in ``state_dict`` for torch)."""
+        first: Any = self._schedules[0]
+        ends = first._ends
+        names = (
+            [("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+             ("max_lr", "initial_lr", "base_momentum", "max_momentum"),
+             ("initial_lr", "min_lr", "max_momentum", "max_momentum")]
+            if first.three_phase
+            else [("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                  ("max_lr", "min_lr", "base_momentum", "max_momentum")]
+        )
+        phases = []
+        for end, (a, b, c, d) in zip(ends, names, strict=True):
+            last = end == ends[-1]
+            phases.append(
+                {
+                    "end_step": int(end) if last else end,
+                    "start_lr": a,
+                    "end_lr": b,
+                    "start_momentum": c,
+                    "end_momentum": d,
+                }
+            )
+        return phases
+
+    def _check_step(self, t: float) -> None:
+        if t > self.total_steps:
+            fail(
+                "step",
+                f"at most total_steps={self.total_steps}: OneCycleLR was stepped past its end",
+                t,
+                hint="build it with more total_steps (or epochs * steps_per_epoch)",
+            )
+
+    def step(self, epoch: float | None = None) -> None:
+        if epoch is None:
+            self._check_step(self.last_epoch + 1)
+        super().step(epoch)
+
+    def _load_hyper(self, hyper: dict[str, Any], bases: list[float]) -> None:
+        a = self._args
+        if "total_steps" in hyper:
+            a["total_steps"], a["epochs"], a["steps_per_epoch"] = int(hyper["total_steps"]), None, None
+        phases = hyper.get("_schedule_phases")
+        if isinstance(phases, list) and phases:
+            a["three_phase"] = len(phases) == 3
+            total = a["total_steps"] or self.total_steps
+            pct = (as_float(phases[0]["end_step"]) + 1.0) / total
+            if abs(pct - float(a["pct_start"])) > 1e-12:
+                a["pct_start"] = pct
+        if "_anneal_func_type" in hyper:
+            a["anneal_strategy"] = hyper["_anneal_func_type"]
+        self._schedules = self._build()

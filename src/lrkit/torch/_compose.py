@@ -1,0 +1,206 @@
+"""SequentialLR and ChainedScheduler: drop-in composites of drop-in (or torch) schedulers."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
+
+from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
+
+from lrkit._errors import check_int, fail, fail_type
+from lrkit.torch._base import LRScheduler, as_float, copy_value, param_groups, write
+from lrkit.torch._plateau import ReduceLROnPlateau
+
+__all__ = ["ChainedScheduler", "SequentialLR"]
+
+
+def _check_children(argument: str, schedulers: Any, optimizer: Any) -> list[Any]:
+    """Validate the children: a non-empty list of distinct schedulers of one optimizer."""
+    if isinstance(schedulers, (str, bytes, dict)) or not isinstance(schedulers, Sequence):
+        fail_type(argument, "a list of schedulers", schedulers)
+    children = list(schedulers)
+    if not children:
+        fail(argument, "a non-empty list of schedulers", children)
+    seen: dict[int, int] = {}
+    for i, child in enumerate(children):
+        name = f"{argument}[{i}]"
+        if not hasattr(child, "optimizer") or not callable(getattr(child, "step", None)):
+            fail_type(name, "a learning-rate scheduler (with .optimizer and .step())", child)
+        if isinstance(child, (ReduceLROnPlateau, _TorchPlateau)):
+            fail(
+                name,
+                "a scheduler stepped without a metric",
+                type(child).__name__,
+                hint="ReduceLROnPlateau needs step(metrics)",
+            )
+        if child.optimizer is not optimizer:
+            fail(
+                name,
+                "a scheduler of the same optimizer as the others",
+                type(child).__name__,
+                hint=f"it steps a different {type(child.optimizer).__name__}",
+            )
+        if id(child) in seen:
+            fail(
+                name,
+                "a scheduler not already in the list",
+                type(child).__name__,
+                hint=f"it is {argument}[{seen[id(child)]}] again",
+            )
+        seen[id(child)] = i
+    return children
+
+
+def _undo_initial_step(scheduler: Any) -> None:
+    """Wind a child (and its own children) back by the step it took when it was built."""
+    children = getattr(scheduler, "_schedulers", None)
+    if children is not None:
+        for child in children:
+            _undo_initial_step(child)
+    elif hasattr(scheduler, "last_epoch"):
+        scheduler.last_epoch -= 1
+
+
+class SequentialLR(LRScheduler):
+    """Run schedulers one after another, each from its own step 0 at its milestone.
+
+    As torch's: the child for step 0 takes the construction step (the others are wound
+    back), and at milestone ``m_i`` child ``i`` restarts with its closed form at step 0.
+    Unlike torch's, milestones must be strictly increasing (torch silently skips children
+    when they are not), and every argument is checked before the optimizer is touched.
+    """
+
+    def __init__(
+        self,
+        optimizer: Any,
+        schedulers: Sequence[Any],
+        milestones: Sequence[int],
+        last_epoch: int = -1,
+    ) -> None:
+        groups = param_groups(optimizer)
+        children = _check_children("schedulers", schedulers, optimizer)
+        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
+            fail_type("milestones", "a list of integers >= 0", milestones)
+        marks = [check_int(f"milestones[{i}]", m, low=0) for i, m in enumerate(milestones)]
+        if len(marks) != len(children) - 1:
+            fail(
+                "milestones",
+                f"a list of {len(children) - 1} steps (one fewer than the {len(children)} schedulers)",
+                list(milestones),
+            )
+        for i in range(1, len(marks)):
+            if marks[i] <= marks[i - 1]:
+                fail(
+                    f"milestones[{i}]",
+                    f"greater than milestones[{i - 1}]={marks[i - 1]} (strictly increasing)",
+                    marks[i],
+                    hint=f"otherwise schedulers[{i}] would never run",
+                )
+        for i, group in enumerate(groups):
+            if "initial_lr" not in group:
+                raise KeyError(f"optimizer.param_groups[{i}] has no 'initial_lr'")
+        # Validated: reset the rates, wind the children back, and let the child for
+        # step 0 take the construction step.
+        self._schedulers = children
+        self._milestones = marks
+        self.optimizer = optimizer
+        self.last_epoch = last_epoch + 1
+        for group in groups:
+            write(group, "lr", as_float(group["initial_lr"]))
+        for child in children:
+            _undo_initial_step(child)
+        first = children[bisect_right(marks, 0)]
+        first._initial_step()
+        self._last_lr = list(first.get_last_lr())
+
+    def step(self) -> None:  # type: ignore[override]
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        child = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            child._update_lr(0)
+        else:
+            child.step()
+        self._last_lr = list(child.get_last_lr())
+
+    def get_lr(self) -> list[Any]:
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "_milestones": list(self._milestones),
+            "last_epoch": self.last_epoch,
+            "_last_lr": [as_float(v) for v in self._last_lr],
+            "_schedulers": [child.state_dict() for child in self._schedulers],
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load every child's state, then write the sequence's current rates."""
+        saved = state_dict.get("_schedulers", [])
+        if len(saved) != len(self._schedulers):
+            fail(
+                "state_dict['_schedulers']",
+                f"a list of {len(self._schedulers)} states (one per child)",
+                len(saved),
+            )
+        for i, (child, state) in enumerate(zip(self._schedulers, saved, strict=True)):
+            try:
+                child.load_state_dict(state)
+            except (ValueError, TypeError) as error:
+                raise type(error)(f"schedulers[{i}]: {error}") from None
+        if "_milestones" in state_dict:
+            self._milestones = [int(m) for m in state_dict["_milestones"]]
+        self.last_epoch = state_dict.get("last_epoch", self.last_epoch)
+        if "_last_lr" in state_dict:
+            self._last_lr = list(state_dict["_last_lr"])
+        self._restore_optimizer()
+
+
+class ChainedScheduler(LRScheduler):
+    """Step several schedulers of one optimizer together, each on top of the previous.
+
+    Same trajectories as torch's (each child applies its per-step rule to what the
+    previous one left); see :class:`lrkit.ChainedScheduler` for the closed form of a chain
+    of multiplicative schedules.
+    """
+
+    def __init__(self, schedulers: Sequence[Any], optimizer: Any | None = None) -> None:
+        if isinstance(schedulers, Sequence) and schedulers and optimizer is None:
+            optimizer = getattr(schedulers[0], "optimizer", None)
+        children = _check_children("schedulers", schedulers, optimizer)
+        self._schedulers = children
+        self.optimizer = optimizer
+        self._last_lr = [copy_value(g["lr"]) for g in param_groups(optimizer)]
+
+    def step(self) -> None:  # type: ignore[override]
+        for child in self._schedulers:
+            child.step()
+        self._last_lr = [copy_value(g["lr"]) for g in self.optimizer.param_groups]
+
+    def get_lr(self) -> list[Any]:
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "_last_lr": [as_float(v) for v in self._last_lr],
+            "_schedulers": [child.state_dict() for child in self._schedulers],
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load every child's state, then write the chain's current rates."""
+        saved = state_dict.get("_schedulers", [])
+        if len(saved) != len(self._schedulers):
+            fail(
+                "state_dict['_schedulers']",
+                f"a list of {len(self._schedulers)} states (one per child)",
+                len(saved),
+            )
+        for i, (child, state) in enumerate(zip(self._schedulers, saved, strict=True)):
+            try:
+                child.load_state_dict(state)
+            except (ValueError, TypeError) as error:
+                raise type(error)(f"schedulers[{i}]: {error}") from None
+        if "_last_lr" in state_dict:
+            self._last_lr = list(state_dict["_last_lr"])
+        self._restore_optimizer()
