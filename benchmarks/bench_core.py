@@ -1,0 +1,384 @@
+"""Benchmark lrkit's closed-form schedules on a whole curve (issue 2, point 6).
+
+For each closed-form family, one 10**6-step curve is computed three ways, in one run:
+
+* ``lrkit``: ``schedule(np.arange(10**6))``, the vectorised evaluation;
+* ``naive``: a hand-written numpy expression of the same formula (what a user would
+  write; no care for exactness); goal: lrkit <= 2x naive;
+* ``torch``: stepping ``torch.optim.lr_scheduler`` with a real SGD optimizer and reading
+  ``get_last_lr()`` after every step (what plotting a torch schedule costs); goal:
+  lrkit >= 100x faster. By default 10**5 steps are timed and the time is scaled x10
+  (``--torch-steps 1000000`` times the full curve).
+
+It also times one scalar call, ``schedule(12345)``, in microseconds.
+
+Every time is the minimum over several ``timeit`` repeats: on a shared, noisy machine
+the minimum is the best estimate of the undisturbed cost (the median is recorded too).
+lrkit and naive are timed in alternation so that both see the same load. Before timing,
+lrkit's curve is checked against the naive formula (whole curve) and torch's (first 1000
+steps), so each row compares one schedule three ways.
+
+Run on its own: ``python benchmarks/bench_core.py`` (prints a table), or through
+``python benchmarks/run.py``, which writes docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import timeit
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+if SRC.is_dir() and str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+import lrkit  # noqa: E402
+
+N = 10**6
+LR = 0.1
+SCALAR_STEP = 12345
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+@dataclass
+class Case:
+    """One family: the lrkit schedule, the naive formula, and the torch scheduler."""
+
+    name: str
+    setting: str
+    schedule: lrkit.Schedule
+    naive: Callable[[FloatArray], FloatArray]
+    torch: Callable[[Any], Any]  # optimizer -> torch scheduler
+
+
+def _half_cos(progress: FloatArray) -> FloatArray:
+    """The naive cosine weight ``(1 + cos(pi * progress)) / 2``."""
+    return (1 + np.cos(np.pi * progress)) / 2
+
+
+def cases() -> list[Case]:
+    """The families benchmarked, each with the same arguments for all three ways."""
+    from torch.optim import lr_scheduler as tl
+
+    out: list[Case] = []
+
+    def add(name: str, setting: str, schedule: lrkit.Schedule, naive: Any, torch: Any) -> None:
+        out.append(Case(name, setting, schedule, naive, torch))
+
+    add(
+        "StepLR",
+        "step_size=1000, gamma=0.999",
+        lrkit.StepLR(lr=LR, step_size=1000, gamma=0.999),
+        lambda t: LR * 0.999 ** (t // 1000),
+        lambda o: tl.StepLR(o, step_size=1000, gamma=0.999),
+    )
+    milestones = [100_000, 300_000, 600_000, 900_000]
+    add(
+        "MultiStepLR",
+        "milestones=[1e5, 3e5, 6e5, 9e5], gamma=0.5",
+        lrkit.MultiStepLR(lr=LR, milestones=milestones, gamma=0.5),
+        lambda t: LR * 0.5 ** np.searchsorted(milestones, t, side="right"),
+        lambda o: tl.MultiStepLR(o, milestones=milestones, gamma=0.5),
+    )
+    add(
+        "ConstantLR",
+        "factor=0.25, total_iters=1000",
+        lrkit.ConstantLR(lr=LR, factor=0.25, total_iters=1000),
+        lambda t: LR * np.where(t < 1000, 0.25, 1.0),
+        lambda o: tl.ConstantLR(o, factor=0.25, total_iters=1000),
+    )
+    add(
+        "LinearLR",
+        "start_factor=0.01, total_iters=500000",
+        lrkit.LinearLR(lr=LR, start_factor=0.01, total_iters=500_000),
+        lambda t: LR * (0.01 + (1 - 0.01) * np.minimum(t, 500_000) / 500_000),
+        lambda o: tl.LinearLR(o, start_factor=0.01, total_iters=500_000),
+    )
+    add(
+        "ExponentialLR",
+        "gamma=0.99999",
+        lrkit.ExponentialLR(lr=LR, gamma=0.99999),
+        lambda t: LR * 0.99999**t,
+        lambda o: tl.ExponentialLR(o, gamma=0.99999),
+    )
+    add(
+        "PolynomialLR",
+        "total_iters=1000000, power=2",
+        lrkit.PolynomialLR(lr=LR, total_iters=N, power=2.0),
+        lambda t: LR * (1 - np.minimum(t, N) / N) ** 2.0,
+        lambda o: tl.PolynomialLR(o, total_iters=N, power=2.0),
+    )
+    add(
+        "CosineAnnealingLR",
+        "T_max=1000, eta_min=1e-3",
+        lrkit.CosineAnnealingLR(lr=LR, T_max=1000, eta_min=1e-3),
+        lambda t: 1e-3 + (LR - 1e-3) * _half_cos(t / 1000),
+        lambda o: tl.CosineAnnealingLR(o, T_max=1000, eta_min=1e-3),
+    )
+    add(
+        "CosineAnnealingWarmRestarts",
+        "T_0=1000, T_mult=1, eta_min=1e-3",
+        lrkit.CosineAnnealingWarmRestarts(lr=LR, T_0=1000, T_mult=1, eta_min=1e-3),
+        lambda t: 1e-3 + (LR - 1e-3) * _half_cos((t % 1000) / 1000),
+        lambda o: tl.CosineAnnealingWarmRestarts(o, T_0=1000, T_mult=1, eta_min=1e-3),
+    )
+
+    def sgdr2(t: FloatArray) -> FloatArray:
+        cycle = np.floor(np.log2(t / 1000 + 1))
+        start = 1000 * (2**cycle - 1)
+        length = 1000 * 2**cycle
+        return 1e-3 + (LR - 1e-3) * _half_cos((t - start) / length)
+
+    add(
+        "CosineAnnealingWarmRestarts",
+        "T_0=1000, T_mult=2, eta_min=1e-3",
+        lrkit.CosineAnnealingWarmRestarts(lr=LR, T_0=1000, T_mult=2, eta_min=1e-3),
+        sgdr2,
+        lambda o: tl.CosineAnnealingWarmRestarts(o, T_0=1000, T_mult=2, eta_min=1e-3),
+    )
+
+    def triangular(t: FloatArray) -> FloatArray:
+        cycle = np.floor(1 + t / 4000)
+        x = np.abs(t / 2000 - 2 * cycle + 1)
+        return 0.01 + (LR - 0.01) * np.maximum(0, 1 - x)
+
+    add(
+        "CyclicLR",
+        "triangular, 0.01..0.1, step_size_up=2000",
+        lrkit.CyclicLR(base_lr=0.01, max_lr=LR, step_size_up=2000),
+        triangular,
+        lambda o: tl.CyclicLR(o, base_lr=0.01, max_lr=LR, step_size_up=2000),
+    )
+
+    div, final_div = 25.0, 1e4
+    init = LR / div
+    low = init / final_div
+    end_up = 0.3 * N - 1
+    end_down = N - 1.0
+
+    def one_cycle(t: FloatArray) -> FloatArray:
+        up = LR + (init - LR) * _half_cos(t / end_up)
+        down = low + (LR - low) * _half_cos((t - end_up) / (end_down - end_up))
+        return np.where(t <= end_up, up, down)
+
+    add(
+        "OneCycleLR",
+        "cos, total_steps=1000000",
+        lrkit.OneCycleLR(max_lr=LR, total_steps=N),
+        one_cycle,
+        lambda o: tl.OneCycleLR(o, max_lr=LR, total_steps=N),
+    )
+
+    warm = 10_000
+
+    def warm_cosine(t: FloatArray) -> FloatArray:
+        linear = LR * (0.01 + (1 - 0.01) * np.minimum(t, warm) / warm)
+        cosine = LR * _half_cos((t - warm) / (N - warm))
+        return np.where(t < warm, linear, cosine)
+
+    add(
+        "SequentialLR",
+        "LinearLR(0.01, 10000) then CosineAnnealingLR(T_max=990000)",
+        lrkit.SequentialLR(
+            [
+                lrkit.LinearLR(lr=LR, start_factor=0.01, total_iters=warm),
+                lrkit.CosineAnnealingLR(lr=LR, T_max=N - warm),
+            ],
+            milestones=[warm],
+        ),
+        warm_cosine,
+        lambda o: tl.SequentialLR(
+            o,
+            [
+                tl.LinearLR(o, start_factor=0.01, total_iters=warm),
+                tl.CosineAnnealingLR(o, T_max=N - warm),
+            ],
+            milestones=[warm],
+        ),
+    )
+    add(
+        "ChainedScheduler",
+        "LinearLR(0.01, 10000) x ExponentialLR(0.999995)",
+        lrkit.ChainedScheduler(
+            [
+                lrkit.LinearLR(lr=LR, start_factor=0.01, total_iters=warm),
+                lrkit.ExponentialLR(lr=LR, gamma=0.999995),
+            ]
+        ),
+        lambda t: LR * (0.01 + (1 - 0.01) * np.minimum(t, warm) / warm) * 0.999995**t,
+        lambda o: tl.ChainedScheduler(
+            [
+                tl.LinearLR(o, start_factor=0.01, total_iters=warm),
+                tl.ExponentialLR(o, gamma=0.999995),
+            ]
+        ),
+    )
+    text = "min(1, (epoch + 1) / 10000) * 0.99999 ** epoch"
+    add(
+        "LambdaLR",
+        f'"{text}"',
+        lrkit.LambdaLR(lr=LR, lr_lambda=text),
+        lambda t: LR * np.minimum(1, (t + 1) / 10000) * 0.99999**t,
+        lambda o: tl.LambdaLR(o, lr_lambda=lambda e: min(1, (e + 1) / 10000) * 0.99999**e),
+    )
+    return out
+
+
+def _best(timer: timeit.Timer, repeat: int, number: int) -> tuple[float, float]:
+    """(minimum, median) seconds per run of the timed statement."""
+    runs = [r / number for r in timer.repeat(repeat=repeat, number=number)]
+    return min(runs), statistics.median(runs)
+
+
+def torch_curve(case: Case, steps: int) -> list[float]:
+    """Step torch's scheduler ``steps`` times, recording the lr after each step."""
+    import torch
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=LR, momentum=0.9)
+    scheduler = case.torch(optimizer)
+    optimizer.step()  # no gradient: a no-op that tells torch the optimizer has stepped
+    lrs = [scheduler.get_last_lr()[0]]
+    append = lrs.append
+    step = scheduler.step
+    last = scheduler.get_last_lr
+    for _ in range(steps - 1):
+        step()
+        append(last()[0])
+    return lrs
+
+
+SCALAR_NUMBER = 20_000
+
+
+def measure(
+    case: Case, steps: np.ndarray[Any, Any], torch_steps: int, repeat: int, torch_repeat: int
+) -> dict[str, Any]:
+    """Check one case, then time it three ways (and the scalar call)."""
+    schedule = case.schedule
+    naive_fn = case.naive
+    ours = schedule(steps)  # warm-up, and the values for the sanity checks below
+    naive = np.asarray(naive_fn(steps), dtype=np.float64)
+    if not np.allclose(ours, naive, rtol=1e-9, atol=1e-15):
+        worst = int(np.argmax(np.abs(ours - naive)))
+        raise AssertionError(
+            f"{case.name}: the naive formula disagrees with lrkit at step {worst}: "
+            f"{naive[worst]!r} vs {ours[worst]!r}"
+        )
+    lrkit_timer = timeit.Timer(lambda: schedule(steps))
+    naive_timer = timeit.Timer(lambda: naive_fn(steps))
+    lrkit_runs, naive_runs = [], []
+    for _ in range(repeat):  # alternate, so both see the same machine load
+        lrkit_runs.append(lrkit_timer.timeit(1))
+        naive_runs.append(naive_timer.timeit(1))
+    lrkit_min = min(lrkit_runs)
+    naive_min = min(naive_runs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own warnings are not what we time
+        reference = torch_curve(case, min(torch_steps, 1000))
+        if not np.allclose(reference, ours[: len(reference)], rtol=1e-6, atol=1e-15):
+            raise AssertionError(f"{case.name}: torch's curve disagrees with lrkit's")
+        torch_min, torch_med = _best(
+            timeit.Timer(lambda: torch_curve(case, torch_steps)), torch_repeat, 1
+        )
+    scale = N / torch_steps
+    scalar_min, scalar_med = _best(
+        timeit.Timer(lambda: schedule(SCALAR_STEP)), repeat, SCALAR_NUMBER
+    )
+    return {
+        "family": case.name,
+        "setting": case.setting,
+        "lrkit_s": lrkit_min,
+        "lrkit_median_s": statistics.median(lrkit_runs),
+        "naive_s": naive_min,
+        "naive_median_s": statistics.median(naive_runs),
+        "torch_s": torch_min * scale,
+        "torch_median_s": torch_med * scale,
+        "vs_naive": lrkit_min / naive_min,
+        "vs_torch": torch_min * scale / lrkit_min,
+        "scalar_us": scalar_min * 1e6,
+        "scalar_median_us": scalar_med * 1e6,
+    }
+
+
+def run(
+    torch_steps: int = 10**5, repeat: int = 9, torch_repeat: int = 3, only: str | None = None
+) -> dict[str, Any]:
+    """Time every case; returns the rows and the settings used."""
+    import torch
+
+    torch.set_num_threads(1)
+    steps = np.arange(N)  # int64, as a user would pass it; the same array for lrkit and naive
+    rows = []
+    for case in cases():
+        if only and only.lower() not in case.name.lower():
+            continue
+        rows.append(measure(case, steps, torch_steps, repeat, torch_repeat))
+        print(_row_text(rows[-1]), file=sys.stderr, flush=True)
+    return {
+        "rows": rows,
+        "n": N,
+        "torch_steps": torch_steps,
+        "repeat": repeat,
+        "torch_repeat": torch_repeat,
+        "scalar_number": SCALAR_NUMBER,
+    }
+
+
+def _row_text(row: dict[str, Any]) -> str:
+    return (
+        f"{row['family']:<28} lrkit {row['lrkit_s'] * 1e3:8.2f} ms  naive "
+        f"{row['naive_s'] * 1e3:8.2f} ms  ({row['vs_naive']:.2f}x)  torch "
+        f"{row['torch_s']:7.2f} s  ({row['vs_torch']:,.0f}x faster)  scalar "
+        f"{row['scalar_us']:.2f} us"
+    )
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The results as a markdown table, with the goals checked."""
+    scaled = result["torch_steps"] < result["n"]
+    torch_head = "torch 10^6 steps (s)" + (" *" if scaled else "")
+    lines = [
+        "| family | setting | lrkit (ms) | naive numpy (ms) | lrkit / naive (goal <= 2) "
+        f"| {torch_head} | torch / lrkit (goal >= 100) | scalar call (us) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["rows"]:
+        naive_ok = "" if row["vs_naive"] <= 2.0 else " **(missed)**"
+        torch_ok = "" if row["vs_torch"] >= 100.0 else " **(missed)**"
+        lines.append(
+            f"| {row['family']} | {row['setting']} | {row['lrkit_s'] * 1e3:.1f} "
+            f"| {row['naive_s'] * 1e3:.1f} | {row['vs_naive']:.2f}{naive_ok} "
+            f"| {row['torch_s']:.2f} | {row['vs_torch']:,.0f}{torch_ok} "
+            f"| {row['scalar_us']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--torch-steps",
+        type=int,
+        default=10**5,
+        help="torch steps to time, scaled to 10**6 (default 10**5)",
+    )
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--torch-repeat", type=int, default=3)
+    parser.add_argument("--only", help="only the families whose name contains this")
+    args = parser.parse_args(argv)
+    result = run(args.torch_steps, args.repeat, args.torch_repeat, args.only)
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()
