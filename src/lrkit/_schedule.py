@@ -139,6 +139,16 @@ class Schedule:
         parts = [f"{field.name}={getattr(self, field.name)!r}" for field in arguments(self)]
         return f"{type(self).__name__}({', '.join(parts)})"
 
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter's picture of the schedule: a 600 x 320 plot (None without matplotlib)."""
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            return None
+        from lrkit.plot import png_bytes
+
+        return png_bytes(self)
+
     def _set(self, name: str, value: Any) -> None:
         """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""
         object.__setattr__(self, name, value)
