@@ -101,12 +101,6 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run lrkit's benchmarks.")
     parser.add_argument("--only", choices=("core", "step"), help="run one benchmark only")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
-    parser.add_argument(
-        "--torch-steps",
-        type=int,
-        default=10**5,
-        help="core: torch steps timed and scaled to 10**6 (default 10**5)",
-    )
     args = parser.parse_args(argv)
     raw = sys.argv[1:] if argv is None else argv
     command = " ".join(["python", "benchmarks/run.py", *map(shlex.quote, raw)])
@@ -120,28 +114,12 @@ def main(argv: list[str] | None = None) -> None:
     sections: dict[str, str] = {}
     if args.only in (None, "core"):
         print("core: 10^6-step curves ...", file=sys.stderr)
-        result: dict[str, Any] = bench_core.run(torch_steps=args.torch_steps)
-        note = ""
-        if result["torch_steps"] < result["n"]:
-            note = (
-                f"\n\\* torch: {result['torch_steps']:,} steps timed "
-                f"(minimum of {result['torch_repeat']}), scaled x"
-                f"{result['n'] // result['torch_steps']} to 10^6 steps. lrkit and naive: "
-                f"minimum of {result['repeat']} runs; scalar call: minimum of "
-                f"{result['repeat']} x {result['scalar_number']:,} calls.\n"
-            )
-        sections["core"] = section("core", bench_core.markdown(result) + note, command, about)
+        result: dict[str, Any] = bench_core.run()
+        sections["core"] = section("core", bench_core.markdown(result), command, about)
     if args.only in (None, "step"):
         print("step: us per scheduler.step() ...", file=sys.stderr)
         result = bench_step.run()
-        note = (
-            f"\nMinimum over {result['repeat']} alternating loops of {result['number']:,} "
-            "steps per library.\n"
-        )
-        missing = sorted({row["lrkit_missing"] for row in result["rows"] if "lrkit_missing" in row})
-        if missing:
-            note += "\nlrkit.torch not measured: " + "; ".join(missing) + "\n"
-        sections["step"] = section("step", bench_step.markdown(result) + note, command, about)
+        sections["step"] = section("step", bench_step.markdown(result), command, about)
 
     if args.no_write:
         for text in sections.values():
