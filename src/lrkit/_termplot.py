@@ -146,7 +146,9 @@ def render(
         return _fmt(10.0**value if log else value)
 
     labels = {0: label(top), height - 1: label(bottom)}
-    if height >= 5 and top != bottom:
+    if top == bottom:  # a flat line: one label, on the line's row
+        labels = {(height * charset.cell_height // 2) // charset.cell_height: label(top)}
+    elif height >= 5:
         labels[(height - 1) // 2] = label(top - (top - bottom) * ((height - 1) // 2) / (height - 1))
     margin = max(len(text) for text in labels.values())
     plot_width = width - margin - 2

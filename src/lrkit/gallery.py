@@ -232,7 +232,7 @@ ENTRIES: tuple[Entry, ...] = (
         scheduler="MultiStepLR",
         summary="Decay the lr by gamma at each milestone.",
         torch="# Assuming optimizer uses lr = 0.05 for all groups\n"
-        "scheduler = MultiStepLR(optimizer, milestones=(30, 80), gamma=0.1)",
+        "scheduler = MultiStepLR(optimizer, milestones=[30, 80], gamma=0.1)",
         schedules=_one(MultiStepLR(lr=0.05, milestones=(30, 80), gamma=0.1)),
         steps=100,
         from_seed=True,
@@ -301,8 +301,8 @@ ENTRIES: tuple[Entry, ...] = (
         "anneal far below the start; the momentum does the opposite (right axis). Here "
         "len(data_loader) = 100 batches per epoch.",
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n"
-        "scheduler = torch.optim.lr_scheduler.OneCycleLR(\n"
-        "    optimizer, max_lr=0.01, steps_per_epoch=len(data_loader), epochs=10)",
+        "scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.01, "
+        "steps_per_epoch=len(data_loader), epochs=10)  # len(data_loader) = 100",
         schedules=_one(
             OneCycleLR(max_lr=0.01, epochs=10, steps_per_epoch=100),
             "OneCycleLR(max_lr=0.01, epochs=10, steps_per_epoch=100)",
@@ -316,8 +316,11 @@ ENTRIES: tuple[Entry, ...] = (
         scheduler="CosineAnnealingLR",
         summary="Anneal the lr from its initial value to eta_min along a half cosine over "
         "T_max epochs.",
-        torch="scheduler = lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.001)"
-        "  # lr=0.1",
+        torch="total_epochs = 100\n"
+        "initial_lr = 0.1\n"
+        "min_lr = 0.001\n"
+        "optimizer = optim.SGD(model.parameters(), lr=initial_lr)\n"
+        "scheduler = lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_epochs, eta_min=min_lr)",
         schedules=_one(CosineAnnealingLR(lr=0.1, T_max=100, eta_min=0.001)),
         steps=100,
         from_seed=True,
@@ -348,7 +351,9 @@ ENTRIES: tuple[Entry, ...] = (
         "defaults of the tutorial's ReduceLROnPlateau(optimizer, 'min'); cuts are marked.",
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n"
         "scheduler = ReduceLROnPlateau(optimizer, 'min')\n"
-        "for epoch in range(100):\n"
+        "for epoch in range(100):  # here: 100 epochs of a synthetic val_loss\n"
+        "    train(...)\n"
+        "    val_loss = validate(...)\n"
         "    scheduler.step(val_loss)",
         plateau=Plateau(lr=0.1, epochs=100, seed=1, options={"mode": "min", "factor": 0.1, "patience": 10}),
         log=True,
@@ -379,10 +384,10 @@ ENTRIES: tuple[Entry, ...] = (
         torch="# Assuming optimizer uses lr = 1. for all groups\n"
         "scheduler1 = ConstantLR(optimizer, factor=0.1, total_iters=2)\n"
         "scheduler2 = ExponentialLR(optimizer, gamma=0.9)\n"
-        "scheduler = SequentialLR(optimizer, schedulers=[scheduler1, scheduler2], milestones=(2,))",
+        "scheduler = SequentialLR(optimizer, schedulers=[scheduler1, scheduler2], milestones=[2])",
         schedules=_one(
             SequentialLR(_CONSTANT_THEN_EXP, milestones=(2,)),
-            "SequentialLR([ConstantLR, ExponentialLR], milestones=(2,)), lr=1",
+            "SequentialLR([ConstantLR, ExponentialLR], milestones=[2]), lr=1",
         ),
         steps=20,
         from_seed=True,

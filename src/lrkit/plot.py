@@ -7,7 +7,8 @@ momentum that CyclicLR and OneCycleLR cycle (``schedule.momentum``). :func:`save
 the same figure to a PNG, SVG or PDF file without going through pyplot.
 
 matplotlib is imported only when a function here is called: ``import lrkit`` and
-``import lrkit.plot`` never import it.
+``import lrkit.plot`` never import it. The module itself is callable:
+``lrkit.plot(schedule)`` is :func:`plot`.
 
 >>> import lrkit, lrkit.plot
 >>> ax = lrkit.plot.plot(lrkit.CosineAnnealingLR(lr=0.1, T_max=100))  # doctest: +SKIP
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import io
 import os
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -373,3 +376,19 @@ def png_bytes(
 def _short_repr(schedule: Schedule, limit: int = 60) -> str:
     text = repr(schedule)
     return text if len(text) <= limit else type(schedule).__name__
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``lrkit.plot(schedule)`` is ``lrkit.plot.plot(schedule)``."""
+
+    def __call__(
+        self,
+        schedules: Schedule | Sequence[Schedule],
+        steps: int | None = None,
+        ax: Axes | None = None,
+        **options: Any,
+    ) -> Axes:
+        return plot(schedules, steps, ax, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,234 @@
+"""The built-in gallery: every torch scheduler, drawn, and what it draws is what torch does.
+
+Each gallery schedule is compared with the real torch scheduler stepping a real SGD
+optimizer (built here from the entry's config); the ReduceLROnPlateau entry with torch's
+ReduceLROnPlateau fed the same synthetic loss. The pictures are decoded and checked, and
+the committed docs/gallery.md must be what the gallery writes today.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+import torch
+
+import lrkit
+from lrkit import gallery
+from lrkit.gallery import ENTRIES, Entry
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SEED = ROOT.parent / "shared" / "seed" / "lr-scheduler-tutorial.zh.md"
+TORCH_SCHEDULERS = sorted(
+    name
+    for name in torch.optim.lr_scheduler.__all__
+    if name != "LRScheduler" and isinstance(getattr(torch.optim.lr_scheduler, name), type)
+)
+
+
+def test_the_gallery_covers_every_torch_scheduler() -> None:
+    assert len(TORCH_SCHEDULERS) == 15
+    named = {e.name for e in ENTRIES}
+    assert set(TORCH_SCHEDULERS) <= named
+    assert {e.scheduler for e in ENTRIES} == set(TORCH_SCHEDULERS)
+    assert len(named) == len(ENTRIES)  # one file per entry
+
+
+def test_seed_arguments_are_used_where_the_seed_gives_them() -> None:
+    """Every code line of a seed entry's torch snippet is in the tutorial (spacing aside)."""
+    if not SEED.exists():
+        pytest.skip(f"the tutorial is not beside the repository ({SEED})")
+
+    def flat(text: str) -> str:
+        return "".join(text.replace("self.opt", "optimizer").split())
+
+    seed = flat(SEED.read_text(encoding="utf-8"))
+    checked = 0
+    for entry in ENTRIES:
+        if not entry.from_seed:
+            continue
+        for line in entry.torch.splitlines():
+            code = line.split("#")[0].strip()
+            if code and not code.startswith("for "):
+                assert flat(code) in seed, (entry.name, code)
+                checked += 1
+    assert checked >= 25
+
+
+# -- what the gallery draws is what torch does -----------------------------------------------
+
+
+def torch_scheduler(opt: torch.optim.Optimizer, config: dict[str, Any]) -> Any:
+    """The torch scheduler for an lrkit config (functions become callables of lrkit.Expr)."""
+    L = torch.optim.lr_scheduler
+    kwargs = {k: v for k, v in config.items() if k not in ("type", "lr")}
+    if "schedulers" in kwargs:
+        kwargs["schedulers"] = [torch_scheduler(opt, child) for child in kwargs["schedulers"]]
+        if config["type"] == "ChainedScheduler":
+            return L.ChainedScheduler(kwargs["schedulers"])
+    if "lr_lambda" in kwargs:
+        kwargs["lr_lambda"] = lrkit.Expr(kwargs["lr_lambda"])
+    return getattr(L, config["type"])(opt, **kwargs)
+
+
+def torch_values(config: dict[str, Any], lr: float, steps: int) -> np.ndarray[Any, Any]:
+    param = torch.nn.Parameter(torch.zeros(2))
+    opt = torch.optim.SGD([param], lr=lr, momentum=0.9)
+    sched = torch_scheduler(opt, config)
+    out = [opt.param_groups[0]["lr"]]
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        out.append(opt.param_groups[0]["lr"])
+    return np.array(out)
+
+
+def initial_lr(config: dict[str, Any]) -> float:
+    for key in ("lr", "base_lr"):
+        if key in config:
+            return float(config[key])
+    return float(config["max_lr"])  # OneCycleLR sets the group's lr itself
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.plateau is None], ids=lambda e: e.name)
+def test_gallery_schedules_match_torch(entry: Entry) -> None:
+    steps = entry.steps or 100
+    if entry.scheduler == "OneCycleLR":
+        steps -= 1  # at total_steps lrkit holds min_lr where torch extrapolates (documented)
+    steps = min(steps, 4500)  # CyclicLR: one cycle and more is plenty
+    for (_, schedule), config in zip(entry.schedules, entry.configs(), strict=True):
+        expected = torch_values(config, initial_lr(config), steps)
+        got = schedule(np.arange(steps + 1.0))
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-15, err_msg=entry.name)
+
+
+def test_plateau_entry_matches_torch_reduce_on_plateau() -> None:
+    (entry,) = [e for e in ENTRIES if e.plateau is not None]
+    plateau = entry.plateau
+    assert plateau is not None
+    metric = gallery.synthetic_loss(plateau.epochs, plateau.seed)
+    param = torch.nn.Parameter(torch.zeros(2))
+    opt = torch.optim.SGD([param], lr=plateau.lr, momentum=0.9)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **plateau.options)
+    expected = [opt.param_groups[0]["lr"]]
+    for value in metric:
+        opt.step()
+        sched.step(float(value))
+        expected.append(opt.param_groups[0]["lr"])
+    (curve,) = entry.curves()
+    assert np.array_equal(curve.lr, expected)
+    cuts = np.flatnonzero(np.diff(expected)) + 1
+    assert len(cuts) >= 2  # the synthetic loss makes the rule act
+    assert curve.boundaries == tuple(float(c) for c in cuts)
+
+
+def test_synthetic_loss_is_fixed_and_levels_off() -> None:
+    a, b = gallery.synthetic_loss(100, 1), gallery.synthetic_loss(100, 1)
+    assert np.array_equal(a, b)
+    k = np.arange(1, 101)
+    residual = a - (0.3 + 1.7 * np.exp(-k / 8.0))
+    assert abs(residual.mean()) < 0.01 and 0.005 < residual.std() < 0.03
+    assert a[:10].mean() > 1.0 > 0.4 > a[-50:].mean()
+
+
+# -- the pictures -------------------------------------------------------------------------------
+
+
+def test_every_figure_has_a_title_axis_labels_and_a_legend() -> None:
+    from lrkit.plot import draw, figure
+
+    for entry in ENTRIES:
+        fig, ax = figure(gallery.SIZE)
+        draw(ax, entry.curves(), log=entry.log, steps_per_epoch=entry.steps_per_epoch,
+             title=entry.title, legend="below")  # fmt: skip
+        assert ax.get_title() == entry.title
+        assert ax.get_xlabel() in ("step", "epoch") and ax.get_ylabel() == "learning rate"
+        assert len(fig.legends) == 1
+        texts = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert len(texts) >= len(entry.schedules) and all(texts)
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.code: list[str] = []
+        self._in_code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append(dict(attrs)["src"] or "")
+        self._in_code = tag == "code"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_code = False if tag == "code" else self._in_code
+
+    def handle_data(self, data: str) -> None:
+        if self._in_code:
+            self.code.append(data)
+
+
+def test_build_writes_every_picture_an_index_and_a_page(tmp_path: Path) -> None:
+    seen: list[tuple[int, int, str]] = []
+    paths = gallery.build(
+        tmp_path / "out",
+        markdown_path=tmp_path / "page.md",
+        progress=lambda i, n, entry, path: seen.append((i, n, entry.name)),
+    )
+    n = len(ENTRIES)
+    assert seen == [(i, n, e.name) for i, e in enumerate(ENTRIES, start=1)]
+    assert [Path(p).name for p in paths] == [f"{e.name}.png" for e in ENTRIES]
+    for entry, path in zip(ENTRIES, paths, strict=True):
+        data = Path(path).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        image = mpimg.imread(path)
+        assert image.shape == (500, 900, 4), entry.name
+        assert image[..., :3].std() > 0.05, entry.name
+        coloured = np.ptp(image[..., :3], axis=-1) > 0.3  # the curves (grey/black is not)
+        assert coloured.mean() > 0.003, entry.name
+    parser = _Links()
+    parser.feed((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    assert parser.images == [f"{e.name}.png" for e in ENTRIES]
+    # Every config shown rebuilds the schedule drawn.
+    configs = [json.loads(c) for c in parser.code if c.lstrip().startswith(("{", "["))]
+    rebuilt = [c for c in configs if not (isinstance(c, dict) and c["type"] == "ReduceLROnPlateau")]
+    expected = [e.schedules[0][1] if len(e.schedules) == 1 else [s for _, s in e.schedules]
+                for e in ENTRIES if e.plateau is None]  # fmt: skip
+    assert len(rebuilt) == len(expected)
+    for config, schedule in zip(rebuilt, expected, strict=True):
+        if isinstance(config, list):
+            assert [lrkit.from_config(c) for c in config] == schedule
+        else:
+            assert lrkit.from_config(config) == schedule
+    page = (tmp_path / "page.md").read_text(encoding="utf-8")
+    assert page == gallery.markdown(ENTRIES, "out")
+
+
+def test_docs_gallery_page_is_up_to_date() -> None:
+    """docs/gallery.md is what `lrkit gallery -o docs/gallery --markdown docs/gallery.md` writes."""
+    page = (DOCS / "gallery.md").read_text(encoding="utf-8")
+    assert page == gallery.markdown(ENTRIES, "gallery"), (
+        "regenerate it: lrkit gallery -o docs/gallery --markdown docs/gallery.md"
+    )
+    for entry in ENTRIES:
+        picture = DOCS / "gallery" / f"{entry.name}.png"
+        assert picture.exists(), picture
+        assert mpimg.imread(picture).shape == (500, 900, 4)
+    for name in ("StepLR", "MultiStepLR", "ExponentialLR", "LinearLR", "CyclicLR", "OneCycleLR",
+                 "CosineAnnealingLR", "CosineAnnealingWarmRestarts"):  # the seed's figures
+        assert f"![{name}](gallery/{name}.png)" in page
+
+
+def test_by_name() -> None:
+    assert gallery.by_name("StepLR").scheduler == "StepLR"
+    with pytest.raises(KeyError, match="no gallery entry 'Nope'"):
+        gallery.by_name("Nope")
