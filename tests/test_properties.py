@@ -1,0 +1,621 @@
+"""Property tests (hypothesis) for lrkit's closed-form schedules.
+
+Every family is generated over wide but valid arguments (see ``tests/strategies.py``)
+and checked for: finite, non-negative values inside the bounds its formula implies;
+scalar evaluation equal to vectorised evaluation; shapes; int/float steps; config, pickle,
+hash and repr round trips; monotonicity and periodicity where the formula implies them.
+Expected values are computed independently in the test (exact integer / Fraction
+arithmetic for the step counts, Python's own ``**`` for powers).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import pickle
+import sys
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+import strategies as sched  # tests/strategies.py (tests/conftest.py puts tests/ on sys.path)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import lrkit
+from lrkit import (
+    ChainedScheduler,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    Momentum,
+    OneCycleLR,
+    Schedule,
+    SequentialLR,
+    from_config,
+)
+
+#: Examples per property; raise it for a deeper run (``LRKIT_PROPERTY_EXAMPLES=1000``).
+EXAMPLES = int(os.environ.get("LRKIT_PROPERTY_EXAMPLES", "50"))
+PROPERTY = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+FEW = settings(PROPERTY, max_examples=max(1, EXAMPLES * 3 // 5))
+
+#: Scalar (libm) and vectorised (numpy SIMD) ``power`` may differ by about one ulp.
+RTOL = 4e-16
+#: Slack for bounds: a weighted mean of two floats may land a few ulps outside them.
+BOUND_RTOL = 1e-15
+TINY = 1e-300
+
+FAMILY_NAMES = list(sched.FAMILIES)
+
+
+def scalar_values(schedule: Schedule, steps: list[float]) -> np.ndarray[Any, Any]:
+    values = [schedule(t) for t in steps]
+    assert all(type(v) is float for v in values)
+    return np.array(values, dtype=np.float64)
+
+
+def vector_values(schedule: Schedule, steps: list[float]) -> np.ndarray[Any, Any]:
+    out = schedule(np.asarray(steps, dtype=np.float64))
+    assert isinstance(out, np.ndarray)
+    assert out.dtype == np.float64
+    return out
+
+
+def assert_between(values: Any, low: float, high: float) -> None:
+    """Every value in [low, high], up to a few ulps of the larger bound.
+
+    The formulas are weighted means such as ``a + (b - a) * h``: their rounding error is
+    a few ulps of ``max(|a|, |b|)``, not of the value (torch computes them the same way).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    lo = min(low, high)
+    hi = max(low, high)
+    assert not np.isnan(v).any()
+    slack = max(abs(lo), abs(hi)) * BOUND_RTOL + TINY
+    bad = (v < lo - slack) | (v > hi + slack)
+    assert not bad.any(), f"values {v[bad]} outside [{lo!r}, {hi!r}]"
+
+
+def draw_schedule(data: st.DataObject, family: str) -> tuple[sched.Spec, Schedule]:
+    spec = data.draw(sched.FAMILIES[family], label="spec")
+    return spec, spec.build()
+
+
+def draw_steps(data: st.DataObject, schedule: Schedule, max_size: int = 12) -> list[float]:
+    return data.draw(sched.step_lists(schedule, max_size), label="steps")
+
+
+def grows(family: str) -> bool:
+    return family.endswith("-growth")
+
+
+# ---------------------------------------------------------------------------------------
+# Every family. Each test draws one schedule and a list of steps, then runs several
+# named checks on them (drawing is the expensive part of a hypothesis example).
+# ---------------------------------------------------------------------------------------
+
+
+def check_finite_and_non_negative(family: str, schedule: Schedule, steps: list[float]) -> None:
+    for values in (scalar_values(schedule, steps), vector_values(schedule, steps)):
+        assert not np.isnan(values).any()
+        assert (values >= 0).all()
+        if not grows(family):  # only a growing gamma may overflow to inf (documented)
+            assert np.isfinite(values).all()
+
+
+def vector_rtol(schedule: Schedule) -> float:
+    """How far the numpy path may drift from the scalar one: RTOL per power taken.
+
+    A ChainedScheduler multiplies its children's factors, each of which may be one
+    ``power`` ulp off; SequentialLR and Momentum evaluate one schedule at a time.
+    """
+    if isinstance(schedule, ChainedScheduler):
+        return RTOL * len(schedule.schedulers)
+    if isinstance(schedule, SequentialLR):
+        return max(vector_rtol(child) for child in schedule.schedulers)
+    return RTOL
+
+
+def check_scalar_equals_vectorised(schedule: Schedule, steps: list[float]) -> None:
+    np.testing.assert_allclose(
+        vector_values(schedule, steps),
+        scalar_values(schedule, steps),
+        rtol=vector_rtol(schedule),
+        atol=0,
+    )
+
+
+def check_array_shapes(schedule: Schedule, steps: list[float]) -> None:
+    flat = vector_values(schedule, steps)
+    # 2-D, both ways round, and a list.
+    for shape in ((len(steps), 1), (1, len(steps))):
+        out = schedule(np.asarray(steps, dtype=np.float64).reshape(shape))
+        assert isinstance(out, np.ndarray) and out.shape == shape and out.dtype == np.float64
+        np.testing.assert_array_equal(out.ravel(), flat)
+    listed = schedule(list(steps))
+    assert isinstance(listed, np.ndarray) and listed.shape == (len(steps),)
+    np.testing.assert_array_equal(listed, flat)
+    # Empty arrays of any shape.
+    for shape in ((0,), (0, 3), (2, 0)):
+        empty = schedule(np.empty(shape))
+        assert isinstance(empty, np.ndarray) and empty.shape == shape
+        assert empty.dtype == np.float64
+    # 0-d: a float through __call__, a 0-d array through evaluate_array.
+    t = steps[0]
+    zero_d = schedule(np.array(t))
+    assert type(zero_d) is float and np.shape(zero_d) == ()
+    assert zero_d == schedule(t)
+    as_array = schedule.evaluate_array(np.array(t))
+    assert isinstance(as_array, np.ndarray) and as_array.shape == ()
+    np.testing.assert_allclose(as_array, schedule(t), rtol=vector_rtol(schedule), atol=0)
+    # The input is not modified.
+    original = np.asarray(steps, dtype=np.float64)
+    kept = original.copy()
+    schedule(original)
+    np.testing.assert_array_equal(original, kept)
+
+
+def check_integer_and_float_steps_agree(schedule: Schedule, steps: list[float]) -> None:
+    whole = [int(t) for t in steps]
+    for k in whole:
+        value = schedule(k)
+        assert schedule(float(k)) == value
+        assert schedule(np.int64(k)) == value
+        assert schedule(np.float64(k)) == value
+        assert schedule(np.array(k, dtype=np.int32)) == value
+    as_int = schedule(np.array(whole, dtype=np.int64))
+    np.testing.assert_array_equal(as_int, schedule(np.array(whole, dtype=np.float64)))
+    np.testing.assert_array_equal(as_int, schedule(np.array(whole, dtype=np.int32)))
+    np.testing.assert_array_equal(as_int, schedule(np.array(whole, dtype=np.uint32)))
+
+
+def check_config_round_trip(schedule: Schedule, steps: list[float]) -> None:
+    config = schedule.to_config()
+    text = json.dumps(config, allow_nan=False)
+    back = from_config(json.loads(text))
+    assert type(back) is type(schedule)
+    assert back == schedule
+    assert hash(back) == hash(schedule)
+    assert back.to_config() == config
+    np.testing.assert_array_equal(scalar_values(back, steps), scalar_values(schedule, steps))
+    np.testing.assert_array_equal(vector_values(back, steps), vector_values(schedule, steps))
+
+
+def check_pickle_round_trip(schedule: Schedule, steps: list[float]) -> None:
+    before = vector_values(schedule, steps)  # fills any cache before pickling
+    for protocol in (pickle.DEFAULT_PROTOCOL, pickle.HIGHEST_PROTOCOL):
+        back = pickle.loads(pickle.dumps(schedule, protocol=protocol))
+        assert back == schedule and hash(back) == hash(schedule)
+        np.testing.assert_array_equal(vector_values(back, steps), before)
+        np.testing.assert_array_equal(scalar_values(back, steps), scalar_values(schedule, steps))
+    clone = copy.deepcopy(schedule)
+    assert clone == schedule
+    np.testing.assert_array_equal(vector_values(clone, steps), before)
+
+
+def check_equal_hash_repr_frozen(spec: sched.Spec, schedule: Schedule) -> None:
+    twin = spec.build()
+    assert twin is not schedule
+    assert twin == schedule and hash(twin) == hash(schedule)
+    assert len({schedule, twin}) == 1
+    text = repr(schedule)
+    assert text.startswith(f"{spec.kind}(")
+    assert " object at 0x" not in text
+    # The repr is the constructor call: it evaluates back to an equal schedule.
+    assert eval(text, dict(vars(lrkit))) == schedule
+    name = next(iter(sorted(schedule.to_config().keys() - {"type"})))
+    with pytest.raises(AttributeError):
+        setattr(schedule, name, 1)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+@PROPERTY
+@given(data=st.data())
+def test_values_finite_and_scalar_equals_vectorised(family: str, data: st.DataObject) -> None:
+    _, schedule = draw_schedule(data, family)
+    steps = draw_steps(data, schedule)
+    check_finite_and_non_negative(family, schedule, steps)
+    check_scalar_equals_vectorised(schedule, steps)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+@FEW
+@given(data=st.data())
+def test_shapes_and_step_types(family: str, data: st.DataObject) -> None:
+    _, schedule = draw_schedule(data, family)
+    steps = draw_steps(data, schedule, max_size=6)
+    check_array_shapes(schedule, steps)
+    check_integer_and_float_steps_agree(schedule, steps)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+@PROPERTY
+@given(data=st.data())
+def test_config_pickle_hash_repr_round_trips(family: str, data: st.DataObject) -> None:
+    spec, schedule = draw_schedule(data, family)
+    steps = draw_steps(data, schedule, max_size=6)
+    check_config_round_trip(schedule, steps)
+    check_pickle_round_trip(schedule, steps)
+    check_equal_hash_repr_frozen(spec, schedule)
+
+
+# ---------------------------------------------------------------------------------------
+# Bounds and exact values, family by family.
+# ---------------------------------------------------------------------------------------
+
+
+def exact_floor_div(t: float, size: int) -> int:
+    return math.floor(Fraction(t) / size)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_step_lr_value_and_bounds(data: st.DataObject) -> None:
+    spec = data.draw(sched.step_lr())
+    s = spec.build()
+    lr, size, gamma = spec.kwargs["lr"], spec.kwargs["step_size"], spec.kwargs["gamma"]
+    steps = draw_steps(data, s)
+    values = scalar_values(s, steps)
+    for t, v in zip(steps, values, strict=True):
+        k = exact_floor_div(t, size)
+        # lr * gamma^k, and so between lr * gamma^(t/s) and lr * gamma^(t/s - 1).
+        assert v == pytest.approx(lr * gamma**k, rel=RTOL, abs=TINY)
+        if 0 < gamma:
+            assert_between(v, lr * gamma ** (t / size), lr * gamma ** max(t / size - 1, 0))
+    assert_between(values, 0.0, lr)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_multi_step_lr_value_and_bounds(data: st.DataObject) -> None:
+    spec = data.draw(sched.multi_step_lr())
+    s = spec.build()
+    lr, milestones, gamma = (spec.kwargs[k] for k in ("lr", "milestones", "gamma"))
+    steps = draw_steps(data, s) + [float(m) for m in milestones] + [m - 0.5 for m in milestones]
+    steps = [t for t in steps if t >= 0]
+    values = scalar_values(s, steps)
+    for t, v in zip(steps, values, strict=True):
+        passed = sum(1 for m in milestones if m <= t)
+        assert v == pytest.approx(lr * gamma**passed, rel=RTOL, abs=TINY)
+    assert_between(values, lr * gamma ** len(milestones), lr)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_constant_lr_values(data: st.DataObject) -> None:
+    spec = data.draw(sched.constant_lr())
+    s = spec.build()
+    lr, factor, total = (spec.kwargs[k] for k in ("lr", "factor", "total_iters"))
+    steps = [*draw_steps(data, s), total - 1, total - 0.5, total, total + 0.5]
+    for t, v in zip(steps, scalar_values(s, steps), strict=True):
+        assert v == (lr * factor if t < total else lr)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_linear_lr_bounds_ends_and_monotone(data: st.DataObject) -> None:
+    spec = data.draw(sched.linear_lr())
+    s = spec.build()
+    lr, start, end, total = (
+        spec.kwargs[k] for k in ("lr", "start_factor", "end_factor", "total_iters")
+    )
+    assert s(0) == lr * start
+    assert s(total) == lr * end
+    assert s(total + 1) == lr * end
+    steps = sorted([*draw_steps(data, s), 0, total / 2, total])
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, lr * start, lr * end)
+        diffs = np.diff(values)
+        slack = lr * max(start, end) * BOUND_RTOL
+        # Monotone toward end_factor (within rounding when the factors are close).
+        if end >= start:
+            assert (diffs >= -slack).all()
+        else:
+            assert (diffs <= slack).all()
+
+
+@PROPERTY
+@given(data=st.data())
+def test_exponential_lr_decay_value_bounds_monotone(data: st.DataObject) -> None:
+    spec = data.draw(sched.exponential_lr())
+    s = spec.build()
+    lr, gamma = spec.kwargs["lr"], spec.kwargs["gamma"]
+    steps = sorted(draw_steps(data, s))
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, 0.0, lr)
+        assert (np.diff(values) <= 0).all()  # gamma <= 1: non-increasing
+        for t, v in zip(steps, values, strict=True):
+            assert v == pytest.approx(lr * gamma**t, rel=RTOL, abs=TINY)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_exponential_lr_growth_overflows_to_inf_quietly(data: st.DataObject) -> None:
+    spec = data.draw(sched.exponential_lr(sched.positive_lrs(), sched.growth_gammas()))
+    s = spec.build()
+    lr, gamma = spec.kwargs["lr"], spec.kwargs["gamma"]
+    steps = sorted(draw_steps(data, s))
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert not np.isnan(values).any()
+        assert (values >= lr).all()
+        assert (values[1:] >= values[:-1]).all()  # gamma > 1: non-decreasing, then inf
+        for t, v in zip(steps, values, strict=True):
+            try:
+                expected = lr * gamma**t
+            except OverflowError:
+                expected = math.inf
+            if math.isinf(expected):
+                assert v == math.inf or v >= 1e300
+            else:
+                assert v == pytest.approx(expected, rel=1e-15)
+    # Where lr * gamma ** t is far past the largest float, the value is inf.
+    if math.log(lr) + 10**7 * math.log(gamma) > math.log(sys.float_info.max) + 1:
+        assert s(10**7) == math.inf
+        assert s(np.array([10**7]))[0] == math.inf
+
+
+@PROPERTY
+@given(data=st.data())
+def test_polynomial_lr_bounds_monotone_end(data: st.DataObject) -> None:
+    spec = data.draw(sched.polynomial_lr())
+    s = spec.build()
+    lr, total, power = (spec.kwargs[k] for k in ("lr", "total_iters", "power"))
+    assert s(0) == lr
+    assert s(total) == (lr if power == 0 else 0.0)
+    steps = sorted([*draw_steps(data, s), total - 1, total])
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, 0.0, lr)
+        assert (np.diff(values) <= 0).all()
+    for t, v in zip(steps, scalar_values(s, steps), strict=True):
+        remaining = (total - min(t, total)) / total
+        assert v == pytest.approx(lr * remaining**power, rel=1e-15, abs=TINY)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_cosine_bounds_ends_and_monotone_half_period(data: st.DataObject) -> None:
+    spec = data.draw(sched.cosine_annealing_lr())
+    s = spec.build()
+    assert isinstance(s, CosineAnnealingLR)
+    lr, t_max, eta_min = (spec.kwargs[k] for k in ("lr", "T_max", "eta_min"))
+    assert s(0) == lr
+    assert s(t_max) == eta_min
+    steps = draw_steps(data, s)
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, lr, eta_min)
+    first_half = [*sorted(t for t in steps if t <= t_max), t_max]
+    diffs = np.diff(scalar_values(s, first_half))
+    slack = max(lr, eta_min) * BOUND_RTOL
+    if lr >= eta_min:
+        assert (diffs <= slack).all()
+    else:  # eta_min > lr: a cosine warm-up
+        assert (diffs >= -slack).all()
+
+
+@PROPERTY
+@given(
+    spec=sched.cosine_annealing_lr(t_max=st.integers(1, 10**6)),
+    t=st.one_of(st.integers(0, 10**7), st.integers(0, 4 * 10**7).map(lambda n: n / 4)),
+    k=st.integers(1, 5),
+)
+def test_cosine_periodic_and_symmetric(spec: sched.Spec, t: float, k: int) -> None:
+    s = spec.build()
+    t_max = spec.kwargs["T_max"]
+    # Period 2 * T_max, exactly (the modulo is exact).
+    assert s(t + 2 * k * t_max) == s(t)
+    shifted = s(np.array([t, t + 2 * k * t_max]))
+    assert shifted[0] == shifted[1]
+    # Symmetric about the trough: past T_max it climbs back, as torch's does.
+    d = t % t_max
+    assert s(t_max + d) == s(t_max - d)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_warm_restarts_bounds_and_restarts(data: st.DataObject) -> None:
+    spec = data.draw(sched.cosine_warm_restarts())
+    s = spec.build()
+    assert isinstance(s, CosineAnnealingWarmRestarts)
+    lr, t0, mult, eta_min = (spec.kwargs[k] for k in ("lr", "T_0", "T_mult", "eta_min"))
+    steps = draw_steps(data, s)
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, lr, eta_min)
+    # Every restart (computed with exact integers) is back at lr.
+    start, size = 0, t0
+    restarts = []
+    while start <= 10**7 and len(restarts) < 20:
+        restarts.append(start)
+        start, size = start + size, size * mult
+    assert (scalar_values(s, restarts) == lr).all()
+    assert (vector_values(s, restarts) == lr).all()
+    if mult == 1:
+        t = steps[0]
+        assert s(t + t0) == s(t)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_cyclic_bounds_for_built_in_modes(data: st.DataObject) -> None:
+    spec = data.draw(sched.cyclic_lr(custom_scale=st.just(False)))
+    s = spec.build()
+    assert isinstance(s, CyclicLR)
+    assert s(0) == s.base_lr
+    steps = draw_steps(data, s)
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, s.base_lr, s.max_lr)
+    # Peak of the first cycle: max_lr (the scale is 1 there in every built-in mode but
+    # exp_range, where it is gamma ** step_size_up).
+    peak = s(s.step_size_up)
+    scale = s.gamma**s.step_size_up if s.mode == "exp_range" else 1.0
+    expected = s.base_lr + (s.max_lr - s.base_lr) * scale
+    assert peak == pytest.approx(expected, rel=BOUND_RTOL, abs=TINY)
+    if s.momentum is not None:
+        m = s.momentum
+        for values in (scalar_values(m, steps), vector_values(m, steps)):
+            assert_between(values, s.base_momentum, s.max_momentum)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_cyclic_custom_scale_in_unit_interval_stays_in_bounds(data: st.DataObject) -> None:
+    spec = data.draw(sched.cyclic_lr(custom_scale=st.just(True)))
+    s = spec.build()
+    steps = draw_steps(data, s)
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, s.base_lr, s.max_lr)
+
+
+@PROPERTY
+@given(
+    spec=sched.cyclic_lr(mode=st.just("triangular"), custom_scale=st.just(False)),
+    t=st.one_of(st.integers(0, 10**7), st.integers(0, 4 * 10**7).map(lambda n: n / 4)),
+    k=st.integers(1, 50),
+)
+def test_cyclic_triangular_periodic(spec: sched.Spec, t: float, k: int) -> None:
+    s = spec.build()
+    assert isinstance(s, CyclicLR)
+    period = s.total_size
+    assert s(t + k * period) == s(t)
+    both = s(np.array([t, t + k * period]))
+    assert both[0] == both[1]
+    if s.momentum is not None:
+        assert s.momentum(t + k * period) == s.momentum(t)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_one_cycle_bounds_and_anchors(data: st.DataObject) -> None:
+    spec = data.draw(sched.one_cycle_lr())
+    s = spec.build()
+    assert isinstance(s, OneCycleLR)
+    total = s.steps
+    anchors = (s.initial_lr, s.max_lr, s.min_lr)
+    steps = [*draw_steps(data, s), 0, total - 1, total]
+    for values in (scalar_values(s, steps), vector_values(s, steps)):
+        assert_between(values, min(anchors), max(anchors))
+    # Independent anchors: initial lr at 0, the peak at the end of the warm-up, min_lr
+    # at the last step (and held at total_steps, where torch extrapolates).
+    warm_end = s.pct_start * total - 1
+    if warm_end > 0:
+        assert s(0) == pytest.approx(s.max_lr / s.div_factor, rel=RTOL)
+        assert s(warm_end) == s.max_lr
+    assert s(total - 1) == pytest.approx(s.max_lr / s.div_factor / s.final_div_factor, rel=RTOL)
+    assert s(total) == s(total - 1)
+    if s.momentum is not None:
+        m = s.momentum
+        for values in (scalar_values(m, steps), vector_values(m, steps)):
+            assert_between(values, s.base_momentum, s.max_momentum)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_momentum_between_its_bounds(data: st.DataObject) -> None:
+    spec = data.draw(sched.momentum())
+    m = spec.build()
+    assert isinstance(m, Momentum)
+    assert m == m.of.momentum
+    steps = draw_steps(data, m)
+    for values in (scalar_values(m, steps), vector_values(m, steps)):
+        assert_between(values, m.of.base_momentum, m.of.max_momentum)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_sequential_is_each_child_from_its_milestone(data: st.DataObject) -> None:
+    spec = data.draw(sched.sequential_lr())
+    s = spec.build()
+    assert isinstance(s, SequentialLR)
+    steps = draw_steps(data, s) + [float(m) for m in s.milestones]
+    starts = [0, *s.milestones]
+    for t, v in zip(steps, scalar_values(s, steps), strict=True):
+        index = max(i for i, start in enumerate(starts) if start <= t)
+        assert v == s.schedulers[index](t - starts[index])
+
+
+@PROPERTY
+@given(data=st.data())
+def test_chained_is_product_of_factors(data: st.DataObject) -> None:
+    spec = data.draw(sched.chained_scheduler())
+    s = spec.build()
+    assert isinstance(s, ChainedScheduler)
+    lr = s.lr
+    steps = draw_steps(data, s)
+    values = scalar_values(s, steps)
+    assert_between(values, 0.0, lr)
+    for t, v in zip(steps, values, strict=True):
+        if lr == 0:
+            assert v == 0.0
+            continue
+        expected = lr
+        for child in s.schedulers:
+            expected *= child(t) / lr
+        assert v == pytest.approx(expected, rel=2e-15, abs=TINY)
+
+
+# ---------------------------------------------------------------------------------------
+# Known bugs, kept as strict xfails (see the report).
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lrkit bug: lr=0 with gamma>1 gives NaN (0 * inf) once gamma**t overflows; "
+    "torch stays at 0 and the numpy path also emits a RuntimeWarning",
+)
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        lrkit.ExponentialLR(lr=0.0, gamma=2.0),
+        lrkit.StepLR(lr=0.0, step_size=1, gamma=2.0),
+    ],
+    ids=["ExponentialLR", "StepLR"],
+)
+def test_zero_lr_with_growth_stays_zero(schedule: Schedule) -> None:
+    assert schedule(5000) == 0.0
+    assert schedule(np.array([5000.0]))[0] == 0.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lrkit bug: SequentialLR/ChainedScheduler holding a MultiplicativeLR floor a "
+    "fractional step silently, where MultiplicativeLR itself rejects it",
+)
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        SequentialLR(
+            [lrkit.ConstantLR(lr=1.0, factor=0.5, total_iters=2),
+             lrkit.MultiplicativeLR(lr=1.0, lr_lambda="0.5")],
+            milestones=[2],
+        ),
+        ChainedScheduler(
+            [lrkit.StepLR(lr=1.0, step_size=3), lrkit.MultiplicativeLR(lr=1.0, lr_lambda="0.5")]
+        ),
+    ],
+    ids=["SequentialLR", "ChainedScheduler"],
+)
+def test_composite_rejects_fractional_step_of_multiplicative_child(schedule: Schedule) -> None:
+    with pytest.raises(ValueError, match="whole number"):
+        schedule(4.5)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lrkit bug: ChainedScheduler with lr=0 and a MultiplicativeLR child divides by "
+    "zero (ZeroDivisionError on floats, NaN plus RuntimeWarning on arrays)",
+)
+def test_chained_zero_lr_with_multiplicative_child() -> None:
+    s = ChainedScheduler(
+        [lrkit.StepLR(lr=0.0, step_size=3), lrkit.MultiplicativeLR(lr=0.0, lr_lambda="0.5")]
+    )
+    assert s(2) == 0.0
+    assert s(np.array([2]))[0] == 0.0
