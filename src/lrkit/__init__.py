@@ -34,6 +34,16 @@ from lrkit._shapes.step import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # ``lrkit.plot`` (the module is callable: ``lrkit.plot(schedule)``) imports
+    # matplotlib, so it is loaded on first use, never by ``import lrkit``.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module("lrkit.plot")
+    raise AttributeError(f"module 'lrkit' has no attribute {name!r}")
+
 __all__ = [
     "ChainedScheduler",
     "ConstantLR",

@@ -114,6 +114,11 @@ class SequentialLR(Schedule):
         """The learning rate the children share, if they do."""
         return common_lr(self.schedulers)
 
+    @property
+    def last_step(self) -> float | None:
+        end = self.schedulers[-1].last_step
+        return None if end is None else end + (self.milestones[-1] if self.milestones else 0)
+
     def _check_steps(self, largest: float) -> None:
         start = float(self.milestones[-1]) if self.milestones else 0.0
         if largest >= start:
@@ -216,6 +221,11 @@ class ChainedScheduler(Schedule):
     @property
     def lr(self) -> float:
         return _lr_of(self.schedulers[0])
+
+    @property
+    def last_step(self) -> float | None:
+        ends = [c.last_step for c in self.schedulers if c.last_step is not None]
+        return min(ends) if ends else None
 
     def _check_steps(self, largest: float) -> None:
         for child in self.schedulers:

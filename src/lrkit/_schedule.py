@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 import numpy as np
@@ -21,9 +21,10 @@ import numpy.typing as npt
 from lrkit._errors import check_real, fail, fail_type, unwrap_scalar
 from lrkit._xp import NUMPY, SCALAR, Namespace
 
-__all__ = ["REGISTRY", "Schedule", "schedule_class"]
+__all__ = ["REGISTRY", "Schedule", "arguments", "batched", "schedule_class"]
 
 FloatArray = npt.NDArray[np.float64]
+ScheduleT = TypeVar("ScheduleT", bound="Schedule")
 
 #: Every concrete schedule class, by its config ``type`` name.
 REGISTRY: dict[str, type[Schedule]] = {}
@@ -124,6 +125,11 @@ class Schedule:
         return None
 
     @property
+    def last_step(self) -> float | None:
+        """The last step at which the schedule is defined (None: every step >= 0)."""
+        return None
+
+    @property
     def boundaries(self) -> tuple[float, ...]:
         """Steps where the schedule's formula changes (milestones, phase ends)."""
         return ()
@@ -152,6 +158,32 @@ class Schedule:
     def _set(self, name: str, value: Any) -> None:
         """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""
         object.__setattr__(self, name, value)
+
+
+def batched(schedules: Sequence[ScheduleT]) -> ScheduleT | None:
+    """One schedule standing for several that differ only in numbers (one per param group).
+
+    The fields that differ become numpy arrays, so one scalar evaluation
+    ``batch._value(SCALAR, t)`` returns every group's value at once, by the very same
+    formula (formulas only do arithmetic with such fields). Returns the schedule itself
+    for one group, and None when the schedules differ in anything but numbers
+    (different functions, say): evaluate them one by one then.
+    """
+    first = schedules[0]
+    if len(schedules) == 1:
+        return first
+    if any(type(s) is not type(first) for s in schedules):
+        return None
+    batch = object.__new__(type(first))
+    for name, value in vars(first).items():
+        values = [vars(s)[name] for s in schedules]
+        if all(v is value or (type(v) is type(value) and v == value) for v in values):
+            object.__setattr__(batch, name, value)
+        elif all(isinstance(v, float) for v in values):
+            object.__setattr__(batch, name, np.array(values, dtype=np.float64))
+        else:
+            return None
+    return batch
 
 
 def arguments(schedule: Schedule | type[Schedule]) -> list[dataclasses.Field[Any]]:

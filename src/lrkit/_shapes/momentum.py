@@ -52,6 +52,10 @@ class Momentum(Schedule):
         self.of._check_steps(largest)
 
     @property
+    def last_step(self) -> float | None:
+        return self.of.last_step
+
+    @property
     def length(self) -> int | None:
         return self.of.length
 

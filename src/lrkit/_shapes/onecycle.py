@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import field
 from typing import Any
 
@@ -9,7 +10,7 @@ from lrkit._errors import check_bool, check_choice, check_int, check_real, fail
 from lrkit._schedule import check_lr, schedule_class
 from lrkit._shapes.cosine import half_cosine
 from lrkit._shapes.momentum import CyclesMomentum
-from lrkit._xp import Namespace
+from lrkit._xp import SCALAR, Namespace
 
 __all__ = ["OneCycleLR"]
 
@@ -165,6 +166,10 @@ class OneCycleLR(CyclesMomentum):
     def min_lr(self) -> float:
         return self.initial_lr / self.final_div_factor
 
+    @property
+    def last_step(self) -> float:
+        return float(self.steps)
+
     def _check_steps(self, largest: float) -> None:
         if largest > self.steps:
             fail(
@@ -184,6 +189,10 @@ class OneCycleLR(CyclesMomentum):
         ends = self._ends
         strategy = self.anneal_strategy
         last = len(ends) - 1
+        if xp is SCALAR:  # one step: pick its phase first, then the same anneal
+            phase = min(bisect.bisect_left(ends, t), last)
+            begin = ends[phase - 1] if phase else 0.0
+            return anneal(xp, strategy, *values[phase], min(t, ends[phase]), begin, ends[phase])
         start = ends[last - 1]
         # The last phase holds its end value past its end (torch extrapolates).
         result = anneal(xp, strategy, *values[last], xp.minimum(t, ends[last]), start, ends[last])

@@ -209,10 +209,14 @@ class LRScheduler(_TorchLRScheduler):
     def _write_lrs(self, values: Iterable[Any]) -> None:
         groups = self.optimizer.param_groups
         for group, value in zip(groups, values, strict=True):
-            if isinstance(value, Tensor):
-                value = value.item()
-            write(group, "lr", value)
-        self._last_lr = [copy_value(group["lr"]) for group in groups]
+            held = group["lr"]
+            if isinstance(held, Tensor):
+                held.fill_(value.item() if isinstance(value, Tensor) else value)
+            else:
+                group["lr"] = value.item() if isinstance(value, Tensor) else value
+        self._last_lr = [
+            lr.clone() if isinstance(lr, Tensor) else lr for lr in (g["lr"] for g in groups)
+        ]
 
     def get_last_lr(self) -> list[Any]:
         """The rates this scheduler last wrote, one per param group (tensors copied)."""

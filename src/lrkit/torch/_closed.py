@@ -19,15 +19,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+import numpy as np
+import numpy.typing as npt
 import torch
 from torch import Tensor
 
 import lrkit
 from lrkit._errors import check_bool, check_real, fail, fail_type
 from lrkit._expr import Expr
-from lrkit._schedule import Schedule
+from lrkit._schedule import Schedule, batched
 from lrkit._shapes.cyclic import MODES
-from lrkit._xp import SCALAR
+from lrkit._xp import NUMPY, SCALAR
 from lrkit.torch._base import (
     LRScheduler,
     as_float,
@@ -57,6 +59,16 @@ __all__ = [
     "StepLR",
 ]
 
+#: Steps evaluated ahead at once by the vectorised core: the first run is short (cheap
+#: construction), each next one twice as long, up to the largest.
+_CHUNK = 64
+_CHUNK_MAX = 4096
+
+
+def next_chunk(previous: int) -> int:
+    """How many steps to evaluate ahead, given the length of the previous run."""
+    return min(_CHUNK_MAX, max(_CHUNK, 2 * previous))
+
 GET_LR_WARNING = "To get the last learning rate computed by the scheduler, use get_last_lr()."
 
 
@@ -70,17 +82,29 @@ class _ClosedForm(LRScheduler):
     #: torch's hyper-parameter attributes, saved in ``state_dict`` under the same names.
     _hyper: ClassVar[tuple[str, ...]] = ()
 
-    _schedules: list[Schedule]
-
     def _start(self, optimizer: Any, last_epoch: int, schedules: list[Schedule]) -> None:
         """Attach to the optimizer (arguments already validated) and take the first step."""
         self._schedules = schedules
         self._attach(optimizer, last_epoch)
         self._initial_step()
 
+    @property
+    def _schedules(self) -> list[Schedule]:
+        """One core schedule per param group (the whole definition of the values)."""
+        return self._lrkit_schedules
+
+    @_schedules.setter
+    def _schedules(self, schedules: Sequence[Schedule]) -> None:
+        self._lrkit_schedules = list(schedules)
+        # All groups evaluated by one call where they differ only in their numbers.
+        self._lrkit_batch = batched(self._lrkit_schedules)
+        self._lrkit_rows = []
+        self._lrkit_mrows = []
+        self._lrkit_from = 0
+
     # -- values ------------------------------------------------------------------------
     def _schedule(self, i: int) -> Schedule:
-        schedules = self._schedules
+        schedules = self._lrkit_schedules
         if i < len(schedules):
             return schedules[i]
         if self._rule in ("ratio", "cosine"):
@@ -94,6 +118,45 @@ class _ClosedForm(LRScheduler):
     def _exact(self, i: int, t: float) -> float:
         value: float = self._schedule(i)._value(SCALAR, float(t))
         return value
+
+    def _exact_all(self, t: float) -> list[float]:
+        """Every group's exact value at step ``t``."""
+        if t >= 0 and float(t).is_integer():
+            step = int(t)
+            rows = self._lrkit_rows
+            k = step - self._lrkit_from
+            if not 0 <= k < len(rows):
+                self._fill(step)
+                rows, k = self._lrkit_rows, step - self._lrkit_from
+            return rows[k]
+        return self._evaluate(np.array([float(t)]))[0]
+
+    def _evaluate(self, steps: npt.NDArray[np.float64], what: str = "_value") -> list[list[float]]:
+        """Every group's exact value (or momentum) at each of ``steps``: a row per step."""
+        return evaluate_rows(self._lrkit_schedules, self._lrkit_batch, steps, what)
+
+    def _fill(self, step: int) -> None:
+        """Evaluate a run of steps from ``step - 1`` at once (vectorised), for later steps.
+
+        A scheduler steps one step at a time, so its values are computed ``_CHUNK`` steps
+        ahead by the core's numpy evaluation and then only looked up: that is what makes
+        ``step()`` cheaper than torch's (the values are the same closed form).
+        """
+        first = max(step - 1, 0)
+        end = self._lrkit_batch.last_step if self._lrkit_batch is not None else None
+        size = next_chunk(len(self._lrkit_rows))
+        last = first + size if end is None else min(first + size, int(end))
+        steps = np.arange(first, max(last, step) + 1, dtype=np.float64)
+        self._lrkit_rows = self._evaluate(steps)
+        self._lrkit_from = first
+        self._after_fill(steps)
+
+    def _after_fill(self, steps: npt.NDArray[np.float64]) -> None:
+        """A hook for classes that cycle momentum too."""
+
+    _lrkit_rows: list[list[float]]
+    _lrkit_mrows: list[list[float]]
+    _lrkit_from: int
 
     def _rule_value(self, i: int, current: float, t: float, initial: bool) -> float:
         """torch's per-step rule for this class, applied to the group's current lr."""
@@ -124,30 +187,72 @@ class _ClosedForm(LRScheduler):
     def _factor_fn(self, i: int) -> Callable[[Any], Any]:
         raise NotImplementedError
 
+    def step(self, epoch: float | None = None) -> None:
+        """One step: a lookup of precomputed exact values while nothing else moved the lrs."""
+        rows = self._lrkit_rows
+        k = self.last_epoch + 1 - self._lrkit_from
+        if epoch is not None or self._rule == "product" or not 1 <= k < len(rows):
+            if epoch is None:
+                self._check_step(self.last_epoch + 1)  # before anything changes
+            LRScheduler.step(self, epoch)  # the general path (refills the values ahead)
+            return
+        groups = self.optimizer.param_groups
+        now = rows[k]
+        if len(groups) != len(now):
+            LRScheduler.step(self)
+            return
+        check = self._rule != "overwrite"
+        for group, before in zip(groups, rows[k - 1], strict=False):
+            lr = group["lr"]
+            if lr.__class__ is not float or (check and lr != before and not _same(lr, before)):
+                LRScheduler.step(self)  # a tensor lr, or moved by something else
+                return
+        for group, value in zip(groups, now, strict=False):
+            group["lr"] = value
+        self._step_count += 1
+        self.last_epoch += 1
+        self._last_lr = list(now)
+        if self._lrkit_mrows:
+            self._after_write(k)
+
+    def _initial_step(self) -> None:
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            LRScheduler.step(self)
+        finally:
+            self._is_initial = False
+
+    def _after_write(self, k: int) -> None:
+        """A hook for classes that cycle momentum too: row ``k`` was just written."""
+
     def _next_lrs(self) -> list[Any]:
         t = self.last_epoch
         self._check_step(t)
         groups = self.optimizer.param_groups
         rule = self._rule
-        if rule == "overwrite":
-            return [self._exact(i, t) for i in range(len(groups))]
         if rule == "product":
             return [
                 self._rule_value(i, as_float(g["lr"]), t, self._is_initial)
                 for i, g in enumerate(groups)
             ]
+        known = len(self._lrkit_schedules)
+        now = self._exact_all(t)
+        if rule == "overwrite":
+            if known != len(groups):
+                self._schedule(len(groups) - 1)  # raises: a group was added
+            return now
         # A group whose lr is still this schedule's exact value at the previous step was
         # left alone since: it gets the exact value now. Any other lr was changed by
         # something else (a chain, a manual edit): torch's rule applies on top of it.
-        known = min(len(self._schedules), len(groups))
         before = self._exact_before(t, known)
-        now = [self._exact(i, t) for i in range(known)]
         self._lrkit_exact = (t, now)
         exact_ok = not (self._is_initial and t != 0)
         out = []
         for i, group in enumerate(groups):
-            current = as_float(group["lr"])
-            if exact_ok and i < known and current == before[i]:
+            lr = group["lr"]
+            current = lr if lr.__class__ is float else as_float(lr)
+            if exact_ok and i < known and _same(current, before[i]):
                 out.append(now[i])
             else:
                 out.append(self._rule_value(i, current, t, self._is_initial))
@@ -158,9 +263,9 @@ class _ClosedForm(LRScheduler):
         if t == 0:
             return [as_float(b) for b in self.base_lrs[:known]]
         cached = getattr(self, "_lrkit_exact", None)
-        if cached is not None and cached[0] == t - 1 and len(cached[1]) >= known:
+        if cached is not None and cached[0] == t - 1:
             return cached[1]  # type: ignore[no-any-return]
-        return [self._exact(i, t - 1) for i in range(known)]
+        return self._exact_all(t - 1)
 
     def _lrs_at(self, epoch: float) -> list[Any]:
         self._check_step(epoch)
@@ -169,7 +274,7 @@ class _ClosedForm(LRScheduler):
             return [
                 self._rule_value(i, as_float(g["lr"]), epoch, False) for i, g in enumerate(groups)
             ]
-        return [self._exact(i, epoch) for i in range(len(groups))]
+        return self._exact_all(epoch)
 
     def _check_step(self, t: float) -> None:
         """Raise before anything changes if ``t`` is outside the schedule's domain."""
@@ -224,6 +329,30 @@ class _ClosedForm(LRScheduler):
 
     def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
         raise NotImplementedError
+
+
+def evaluate_rows(
+    schedules: Sequence[Schedule],
+    batch: Schedule | None,
+    steps: npt.NDArray[np.float64],
+    what: str = "_value",
+) -> list[list[float]]:
+    """Each schedule (one per param group) at each step, vectorised: one row per step.
+
+    ``batch`` is ``batched(schedules)``: all groups in one evaluation where possible.
+    """
+    column = steps[:, None]
+    with np.errstate(over="ignore", under="ignore"):
+        if batch is not None:
+            values = getattr(batch, what)(NUMPY, column)
+        else:
+            values = np.hstack([getattr(s, what)(NUMPY, column) for s in schedules])
+    return np.broadcast_to(values, (steps.size, len(schedules))).tolist()  # type: ignore[no-any-return]
+
+
+def _same(lr: float, exact: float) -> bool:
+    """Whether a group's lr is still the exact value written (up to a few ulps of rounding)."""
+    return lr == exact or abs(lr - exact) <= 1e-15 * abs(exact)
 
 
 def _get(hyper: dict[str, Any], owner: object, name: str, default: Any) -> Any:
@@ -635,7 +764,6 @@ class _CyclesMomentum(_ClosedForm):
 
     cycle_momentum: bool
     use_beta1: bool
-    _momenta: list[Schedule]
 
     def _momentum_mode(self, optimizer: Any, cycle_momentum: bool) -> bool:
         """Whether the optimizer's momentum is Adam's ``betas[0]``; checks it has one."""
@@ -656,20 +784,47 @@ class _CyclesMomentum(_ClosedForm):
         super()._write_lrs(values)
         self._write_momenta()
 
+    def _after_fill(self, steps: npt.NDArray[np.float64]) -> None:
+        if self.cycle_momentum:
+            self._lrkit_mrows = self._evaluate(steps, "_momentum_value")
+
+    def _after_write(self, k: int) -> None:
+        groups = self.optimizer.param_groups
+        momenta = self._lrkit_mrows[k]
+        if self.use_beta1:
+            for group, momentum in zip(groups, momenta, strict=False):
+                betas = group["betas"]
+                if betas[0].__class__ is float:
+                    group["betas"] = (momentum, *betas[1:])
+                else:
+                    write_momentum(group, True, momentum)
+        else:
+            for group, momentum in zip(groups, momenta, strict=False):
+                if group["momentum"].__class__ is float:
+                    group["momentum"] = momentum
+                else:
+                    write_momentum(group, False, momentum)
+
     def _write_momenta(self) -> None:
+        """Write the momenta for the current step (the general, non-lookup path)."""
         if not self.cycle_momentum:
             return
-        t = float(self.last_epoch)
-        for i, group in enumerate(self.optimizer.param_groups):
-            write_momentum(group, self.use_beta1, float(self._momenta[i]._value(SCALAR, t)))
+        t = self.last_epoch
+        k = t - self._lrkit_from
+        if float(t).is_integer() and 0 <= k < len(self._lrkit_rows):
+            self._put_momenta(self._lrkit_mrows[int(k)])
+        else:
+            self._put_momenta(self._evaluate(np.array([float(t)]), "_momentum_value")[0])
+
+    def _put_momenta(self, momenta: list[float]) -> None:
+        use_beta1 = self.use_beta1
+        for group, momentum in zip(self.optimizer.param_groups, momenta, strict=True):
+            write_momentum(group, use_beta1, momentum)
 
     def _restore_optimizer(self) -> None:
         super()._restore_optimizer()
         self._write_momenta()
 
-    def _set_momenta(self, schedules: Sequence[Schedule]) -> list[Schedule]:
-        self._momenta = [s.momentum for s in schedules if s.momentum is not None]
-        return list(schedules)
 
 
 class CyclicLR(_CyclesMomentum):
@@ -763,7 +918,7 @@ class CyclicLR(_CyclesMomentum):
             )
             for i in range(len(a["base_lr"]))
         ]
-        return self._set_momenta(schedules)
+        return list[Schedule](schedules)
 
     # torch's public attributes, derived from the schedules.
     @property
@@ -926,7 +1081,7 @@ class OneCycleLR(_CyclesMomentum):
             )
             for i in range(len(a["max_lr"]))
         ]
-        return self._set_momenta(schedules)
+        return list(schedules)
 
     @property
     def total_steps(self) -> int:
@@ -971,11 +1126,6 @@ class OneCycleLR(_CyclesMomentum):
                 t,
                 hint="build it with more total_steps (or epochs * steps_per_epoch)",
             )
-
-    def step(self, epoch: float | None = None) -> None:
-        if epoch is None:
-            self._check_step(self.last_epoch + 1)
-        super().step(epoch)
 
     def _load_hyper(self, hyper: dict[str, Any], bases: list[float]) -> None:
         a = self._args

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
+import lrkit
 from lrkit._errors import check_int, fail, fail_type
+from lrkit._schedule import batched
 from lrkit.torch._base import LRScheduler, as_float, copy_value, param_groups, write
+from lrkit.torch._closed import _ClosedForm, _same, evaluate_rows, next_chunk
 from lrkit.torch._plateau import ReduceLROnPlateau
 
 __all__ = ["ChainedScheduler", "SequentialLR"]
@@ -172,9 +177,83 @@ class ChainedScheduler(LRScheduler):
         self._schedulers = children
         self.optimizer = optimizer
         self._last_lr = [copy_value(g["lr"]) for g in param_groups(optimizer)]
+        self._closed_form()
+
+    def _closed_form(self) -> None:
+        """Prepare the chain's closed form, where torch's chain has one.
+
+        When every child is a drop-in scheduler whose per-step rule is a pure ratio
+        (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR), the lr
+        after the whole chain is the base lr times the product of the children's
+        factors, and the lr child ``k`` leaves is the product of the first ``k`` factors
+        at the new step and the others at the previous one. Those values are computed
+        ahead, vectorised, like a lone scheduler's; otherwise the children step one by one.
+        """
+        self._lrkit_parts: list[tuple[list[Any], list[Any]]] = []
+        self._lrkit_rows: list[Any] = []
+        self._lrkit_from = 0
+        children = self._schedulers
+        if not all(isinstance(c, _ClosedForm) and c._rule == "ratio" for c in children):
+            return
+        count = len(self.optimizer.param_groups)
+        if any(len(c._schedules) != count for c in children):
+            return
+        for k in range(1, len(children) + 1):
+            done = [  # the first k factors, at the group's lr
+                lrkit.ChainedScheduler(tuple(c._schedules[i] for c in children[:k]))
+                for i in range(count)
+            ]
+            rest = [  # the other factors, at lr 1
+                lrkit.ChainedScheduler(
+                    tuple(dataclasses.replace(c._schedules[i], lr=1.0) for c in children[k:])
+                )
+                if k < len(children)
+                else lrkit.ConstantLR(1.0, 1.0, 1)
+                for i in range(count)
+            ]
+            self._lrkit_parts.append((done, rest))
+
+    def _fill(self, step: int) -> None:
+        first = max(step - 1, 0)
+        size = next_chunk(len(self._lrkit_rows[0]) if self._lrkit_rows else 0)
+        steps = np.arange(first, first + size + 1, dtype=np.float64)
+        previous = np.maximum(steps - 1.0, 0.0)
+        self._lrkit_rows = []
+        for done, rest in self._lrkit_parts:
+            now = np.asarray(evaluate_rows(done, batched(done), steps))
+            before = np.asarray(evaluate_rows(rest, batched(rest), previous))
+            self._lrkit_rows.append((now * before).tolist())
+        self._lrkit_from = first
 
     def step(self) -> None:  # type: ignore[override]
-        for child in self._schedulers:
+        children = self._schedulers
+        rows = self._lrkit_rows
+        if self._lrkit_parts:
+            t = children[0].last_epoch + 1
+            k = t - self._lrkit_from
+            if not rows or not 1 <= k < len(rows[0]):
+                self._fill(t)
+                rows, k = self._lrkit_rows, t - self._lrkit_from
+            # The chain's exact values, if nothing else moved the lrs since its last step.
+            final = rows[-1]
+            groups = self.optimizer.param_groups
+            exact = len(groups) == len(final[k])
+            if exact:
+                for group, before in zip(groups, final[k - 1], strict=False):
+                    lr = group["lr"]
+                    if lr.__class__ is not float or (lr != before and not _same(lr, before)):
+                        exact = False
+                        break
+            if exact and all(child.last_epoch == t - 1 for child in children):
+                for group, value in zip(groups, final[k], strict=False):
+                    group["lr"] = value
+                for child, child_rows in zip(children, rows, strict=False):
+                    child.last_epoch = t
+                    child._step_count += 1
+                    child._last_lr = list(child_rows[k])
+                self._last_lr = list(final[k])
+                return
+        for child in children:
             child.step()
         self._last_lr = [copy_value(g["lr"]) for g in self.optimizer.param_groups]
 
@@ -204,3 +283,4 @@ class ChainedScheduler(LRScheduler):
         if "_last_lr" in state_dict:
             self._last_lr = list(state_dict["_last_lr"])
         self._restore_optimizer()
+        self._closed_form()  # the children's schedules may have changed
