@@ -89,16 +89,7 @@ def test_errors_are_value_and_type_errors() -> None:
 def _doc_cases() -> list[object]:
     cases: list[object] = []
     for name in sorted(REGISTRY):
-        marks = []
-        if name == "Momentum":
-            marks.append(
-                pytest.mark.xfail(
-                    strict=True,
-                    reason="lrkit docs gap: Momentum's docstring has a >>> example but no "
-                    ".. math:: formula",
-                )
-            )
-        cases.append(pytest.param(name, id=name, marks=marks))
+        cases.append(pytest.param(name, id=name))
     return cases
 
 

@@ -147,40 +147,7 @@ def get_lr_probes(rec: Recording, like: Recording, seq_children: bool) -> list[l
     return [[g for g, k in zip(row, keep, strict=True) if k] for row in rec.get_lr]
 
 
-def get_lr_quirk_at_epoch_0(case: Case) -> bool:
-    """Does the case call get_lr() on a fresh ExponentialLR / PolynomialLR (last_epoch 0)
-    whose per-step rule is not the identity there? torch applies the rule (lr * gamma,
-    lr * (T / (T + 1)) ** power); lrkit returns the current lr (see GET_LR_QUIRK)."""
-    if case.resume_at is not None:
-        return False
-    tops = [
-        *case.specs,
-        *(c for s in case.specs if s.cls == "ChainedScheduler" for c in s.children),
-    ]
-    for s in tops:
-        kw = dict(s.kwargs)
-        if s.cls == "ExponentialLR" and kw.get("gamma") != 1.0:
-            return True
-        if s.cls == "PolynomialLR" and kw.get("power", 1.0) != 0.0:
-            return True
-    return False
-
-
-GET_LR_QUIRK = pytest.mark.xfail(
-    strict=True,
-    reason="lrkit bug: ExponentialLR/PolynomialLR.get_lr() called right after construction "
-    "(last_epoch 0) returns the current lr; torch's returns lr * gamma / "
-    "lr * (T / (T + 1)) ** power",
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=GET_LR_QUIRK) if get_lr_quirk_at_epoch_0(c) else n
-        for n, c in CASES.items()
-    ],
-)
+@pytest.mark.parametrize("name", list(CASES))
 def test_get_lr_outside_step_matches_torch(name: str) -> None:
     """get_lr() called by the user returns what torch's returns (its quirks included)."""
     want = recorded(name, "torch", probe=True)
@@ -191,11 +158,6 @@ def test_get_lr_outside_step_matches_torch(name: str) -> None:
     assert not mismatches(got.lrs, recorded(name, "lrkit").lrs, "lrs")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lrkit bug: get_lr() of a SequentialLR child waiting for its milestone "
-    "(last_epoch -1 after torch's undo) differs from torch's (LinearLR: negative)",
-)
 def test_get_lr_of_sequential_children_matches_torch() -> None:
     """Children of SequentialLR waiting for their milestone hold torch's odd last_epoch
     (torch undoes their first step); their get_lr() follows torch there too."""
@@ -213,19 +175,9 @@ def test_get_lr_of_sequential_children_matches_torch() -> None:
 
 
 @pytest.mark.parametrize("cls", ["ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"])
-def test_get_lr_not_implemented_where_torch_has_none(
-    cls: str, M: types.ModuleType, request: pytest.FixtureRequest
-) -> None:
+def test_get_lr_not_implemented_where_torch_has_none(cls: str, M: types.ModuleType) -> None:
     """torch's ReduceLROnPlateau, SequentialLR and ChainedScheduler inherit the base
     class's get_lr(), which raises NotImplementedError."""
-    if M is not TORCH:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="lrkit bug: get_lr() of ReduceLROnPlateau / SequentialLR / "
-                "ChainedScheduler returns lrs; torch's raises NotImplementedError",
-            )
-        )
     opt = make_optimizer(GROUP_LRS[1])
     sched = ONE_OF_EACH[cls](M, opt)
     with warnings.catch_warnings():

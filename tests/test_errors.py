@@ -566,12 +566,6 @@ def test_other_edge_values_accepted() -> None:
     assert CosineAnnealingLR(lr=0.0, T_max=10)(3) == 0.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lrkit bug: CyclicLR mode='exp_range' with gamma > 1 (accepted: gamma >= 0) "
-    "returns NaN (0 * inf) at cycle starts once gamma**t overflows, with a RuntimeWarning "
-    "on arrays; torch's float pow raises OverflowError there",
-)
 def test_cyclic_exp_range_growth_is_not_nan() -> None:
     s = CyclicLR(base_lr=0.1, max_lr=0.2, step_size_up=10, mode="exp_range", gamma=2.0)
     # Step 2000 starts a cycle: the triangle is 0 there, so the rate is base_lr (or a

@@ -562,15 +562,10 @@ def test_chained_is_product_of_factors(data: st.DataObject) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Known bugs, kept as strict xfails (see the report).
+# Bugs found here once, kept as regression tests.
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lrkit bug: lr=0 with gamma>1 gives NaN (0 * inf) once gamma**t overflows; "
-    "torch stays at 0 and the numpy path also emits a RuntimeWarning",
-)
 @pytest.mark.parametrize(
     "schedule",
     [
@@ -584,11 +579,6 @@ def test_zero_lr_with_growth_stays_zero(schedule: Schedule) -> None:
     assert schedule(np.array([5000.0]))[0] == 0.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lrkit bug: SequentialLR/ChainedScheduler holding a MultiplicativeLR floor a "
-    "fractional step silently, where MultiplicativeLR itself rejects it",
-)
 @pytest.mark.parametrize(
     "schedule",
     [
@@ -608,11 +598,6 @@ def test_composite_rejects_fractional_step_of_multiplicative_child(schedule: Sch
         schedule(4.5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lrkit bug: ChainedScheduler with lr=0 and a MultiplicativeLR child divides by "
-    "zero (ZeroDivisionError on floats, NaN plus RuntimeWarning on arrays)",
-)
 def test_chained_zero_lr_with_multiplicative_child() -> None:
     s = ChainedScheduler(
         [lrkit.StepLR(lr=0.0, step_size=3), lrkit.MultiplicativeLR(lr=0.0, lr_lambda="0.5")]

@@ -109,6 +109,9 @@ class SequentialLR(Schedule):
                     hint=str(error),
                 )
 
+    def _whole_steps_only(self) -> bool:
+        return any(child._whole_steps_only() for child in self.schedulers)
+
     @property
     def lr(self) -> float | None:
         """The learning rate the children share, if they do."""
@@ -222,6 +225,9 @@ class ChainedScheduler(Schedule):
     def lr(self) -> float:
         return _lr_of(self.schedulers[0])
 
+    def _whole_steps_only(self) -> bool:
+        return any(child._whole_steps_only() for child in self.schedulers)
+
     @property
     def last_step(self) -> float | None:
         ends = [c.last_step for c in self.schedulers if c.last_step is not None]
@@ -235,7 +241,7 @@ class ChainedScheduler(Schedule):
         product: Any = self.lr
         for child in self.schedulers:
             product = product * child._factor(xp, t)  # type: ignore[attr-defined]
-        return product
+        return xp.where(self.lr == 0.0, 0.0, product)
 
     def to_config(self) -> dict[str, Any]:
         return {

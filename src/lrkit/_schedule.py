@@ -60,6 +60,10 @@ class Schedule:
     #: Whether steps must be whole numbers (schedules defined by a running product).
     integer_steps: ClassVar[bool] = False
 
+    def _whole_steps_only(self) -> bool:
+        """Whether this schedule (or a schedule inside it) is defined on whole steps only."""
+        return self.integer_steps
+
     # -- the formula ---------------------------------------------------------------
     def _value(self, xp: Namespace, t: Any) -> Any:
         """The learning rate at step ``t`` (a float for SCALAR, an array for NUMPY)."""
@@ -98,10 +102,11 @@ class Schedule:
             smallest = float(t.min())
             if smallest < 0:
                 fail("step", "a number >= 0 (steps count scheduler.step() calls)", smallest)
-            if self.integer_steps and not np.all(t == np.floor(t)):
+            if self._whole_steps_only() and not np.all(t == np.floor(t)):
                 fail("step", f"a whole number for {type(self).__name__}", steps)
             self._check_steps(float(t.max()))
-        with np.errstate(over="ignore", under="ignore"):
+        # Overflow gives inf (as in torch), silently; 0 * inf is guarded in the formulas.
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             out = self._value(NUMPY, t)
         result: FloatArray = np.array(np.broadcast_to(out, t.shape), dtype=np.float64)
         return result
@@ -109,7 +114,7 @@ class Schedule:
     def _check_scalar_step(self, t: float) -> None:
         if not (t >= 0.0) or t == math.inf:
             fail("step", "a finite number >= 0 (steps count scheduler.step() calls)", t)
-        if self.integer_steps and not t.is_integer():
+        if self._whole_steps_only() and not t.is_integer():
             fail("step", f"a whole number for {type(self).__name__}", t)
         self._check_steps(t)
 

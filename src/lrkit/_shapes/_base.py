@@ -24,7 +24,8 @@ class Multiplicative(Schedule):
         raise NotImplementedError
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return self.lr * self._factor(xp, t)
+        # A factor that overflowed to inf leaves a zero rate at zero (not 0 * inf = nan).
+        return xp.where(self.lr == 0.0, 0.0, self.lr * self._factor(xp, t))
 
     def is_multiplicative(self) -> bool:
         """Whether torch's per-step rule for this schedule is a pure ratio."""

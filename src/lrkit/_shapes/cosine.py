@@ -4,12 +4,15 @@ Both use the half-cosine weight ``w(d) = (1 + cos(pi (T - d) / T)) / 2`` written
 ``sin^2(pi/2 * d / T)``, where ``d`` is the distance *to the trough*: one trigonometric
 call per step, and full relative precision right next to the trough (where
 ``1 + cos`` would cancel). The step is first reduced modulo the period; float ``%`` is
-exact, so the phase is exact however large the step.
+exact, so the phase is exact however large the step. :func:`blend` computes the weight
+of whichever end value is larger from its own distance, so a rate close to a much
+smaller end value keeps its full relative precision too.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from lrkit._errors import check_int, check_real
@@ -25,6 +28,27 @@ def half_cosine(xp: Namespace, to_trough: Any, period: Any) -> Any:
     """``(1 + cos(pi * (period - to_trough) / period)) / 2``, accurate near both ends."""
     s = xp.sin(HALF_PI * (to_trough / period))
     return s * s
+
+
+def blend(
+    xp: Namespace, a: Any, b: Any, weight_a: Callable[[], Any], weight_b: Callable[[], Any]
+) -> Any:
+    """``a * w + b * (1 - w)``, given ``w = weight_a()`` and ``1 - w = weight_b()``.
+
+    Only the weight of the larger of ``a`` and ``b`` is computed (the other is one minus
+    it): its rounding then costs at most an ulp of the smaller end value, which keeps
+    the result's relative error at a few ulps even where ``a`` and ``b`` differ by
+    orders of magnitude. Where ``a`` and ``b`` are arrays (one per param group), both
+    weights are computed and the choice is made element by element.
+    """
+    if isinstance(a, float) and isinstance(b, float):  # a choice on parameters, not steps
+        if abs(b) > abs(a):
+            u = weight_b()
+            return a * (1.0 - u) + b * u
+        w = weight_a()
+        return a * w + b * (1.0 - w)
+    u, w = weight_b(), weight_a()
+    return xp.where(xp.abs(b) > xp.abs(a), a * (1.0 - u) + b * u, a * w + b * (1.0 - w))
 
 
 @schedule_class
@@ -59,13 +83,22 @@ class CosineAnnealingLR(Schedule):
         self._set("eta_min", check_lr("eta_min", self.eta_min))
 
     def _weight(self, xp: Namespace, t: Any) -> Any:
+        """The weight of ``lr``: 1 at the peaks, 0 at the troughs."""
         period = float(self.T_max)
         phase = t % (2.0 * period)  # exact
         return half_cosine(xp, period - phase, period)  # sin^2 is even: fine past T_max
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        w = self._weight(xp, t)
-        return self.lr * w + self.eta_min * (1.0 - w)
+        period = float(self.T_max)
+        phase = t % (2.0 * period)  # exact
+        from_peak = xp.minimum(phase, 2.0 * period - phase)
+        return blend(
+            xp,
+            self.lr,
+            self.eta_min,
+            lambda: half_cosine(xp, period - phase, period),
+            lambda: half_cosine(xp, from_peak, period),
+        )
 
     def is_multiplicative(self) -> bool:
         return self.eta_min == 0.0
@@ -94,7 +127,8 @@ class CosineAnnealingWarmRestarts(Schedule):
     (:math:`i T_0` when :math:`T_{mult} = 1`) and :math:`T_{cur}` is the step within it.
     Fractional steps (``scheduler.step(epoch + i / iters)``) are allowed. The cycle is
     found exactly, where torch's ``step(epoch)`` rounds ``log`` and can pick the
-    previous cycle at a restart (for example ``T_0=1, T_mult=3`` at step 364).
+    previous cycle at a restart (for example ``T_0=1, T_mult=3`` at step 121, where
+    ``math.log(243, 3)`` is 4.999999999999999).
 
     Args:
         lr: :math:`\eta_0` (>= 0).
@@ -140,8 +174,14 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         start, length = self.cycle_start_and_length(xp, t)
-        w = half_cosine(xp, length - (t - start), length)
-        return self.lr * w + self.eta_min * (1.0 - w)
+        done = t - start
+        return blend(
+            xp,
+            self.lr,
+            self.eta_min,
+            lambda: half_cosine(xp, length - done, length),
+            lambda: half_cosine(xp, done, length),
+        )
 
     @property
     def length(self) -> int:

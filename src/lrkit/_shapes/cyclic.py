@@ -123,7 +123,9 @@ class CyclicLR(CyclesMomentum):
         r = t % total  # exact
         cycle = t // total + 1.0
         triangle = xp.where(r <= up, r / up, (total - r) / down)
-        return triangle * self._scale(xp, cycle if self.effective_scale_mode == "cycle" else t)
+        scale = self._scale(xp, cycle if self.effective_scale_mode == "cycle" else t)
+        # At a cycle's start the height is 0 even where a growing scale overflowed.
+        return xp.where(triangle == 0.0, 0.0, triangle * scale)
 
     def _scale(self, xp: Namespace, x: Any) -> Any:
         if self.scale_fn is not None:

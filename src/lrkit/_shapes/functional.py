@@ -101,6 +101,7 @@ class MultiplicativeLR(Multiplicative):
     #: The running rates at steps 0..n, extended on demand.
     _cache: Any = field(init=False, repr=False, compare=False, default=None)
     _lock: Any = field(init=False, repr=False, compare=False, default=None)
+    _unit: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
@@ -112,6 +113,7 @@ class MultiplicativeLR(Multiplicative):
         state = dict(self.__dict__)
         state.pop("_lock", None)
         state["_cache"] = np.array([self.lr], dtype=np.float64)
+        state["_unit"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -138,7 +140,11 @@ class MultiplicativeLR(Multiplicative):
         return cache
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
-        return self._value(xp, t) / self.lr
+        if self.lr != 0.0:
+            return self._value(xp, t) / self.lr
+        if self._unit is None:  # the running product of the factors alone (lr 1)
+            self._set("_unit", MultiplicativeLR(1.0, self.lr_lambda))
+        return self._unit._value(xp, t)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         if xp is SCALAR:

@@ -26,7 +26,15 @@ class CyclesMomentum(Schedule):
 
 @schedule_class
 class Momentum(Schedule):
-    """The momentum (SGD ``momentum`` or Adam's ``beta1``) of a schedule that cycles it.
+    r"""The momentum (SGD ``momentum`` or Adam's ``beta1``) of a schedule that cycles it.
+
+    It moves opposite to the learning rate, between ``base_momentum`` and
+    ``max_momentum``: for CyclicLR with height :math:`h_t \in [0, 1]` (see there)
+
+    .. math:: m_t = m_{max} - (m_{max} - m_{base}) \, h_t
+
+    and for OneCycleLR the same anneal as the rate, phase by phase, from
+    ``max_momentum`` to ``base_momentum`` and back.
 
     ``Momentum(of)`` is itself a schedule, so it can be evaluated, plotted and stored in
     a config (``{"type": "Momentum", "of": {...}}``).

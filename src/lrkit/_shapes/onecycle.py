@@ -8,7 +8,7 @@ from typing import Any
 
 from lrkit._errors import check_bool, check_choice, check_int, check_real, fail
 from lrkit._schedule import check_lr, schedule_class
-from lrkit._shapes.cosine import half_cosine
+from lrkit._shapes.cosine import blend, half_cosine
 from lrkit._shapes.momentum import CyclesMomentum
 from lrkit._xp import SCALAR, Namespace
 
@@ -22,12 +22,15 @@ def anneal(xp: Namespace, strategy: str, start: float, end: float, t: Any, t0: f
     so the phase lands exactly on ``end``.
     """
     span = t1 - t0
-    to_end = t1 - t
     if strategy == "cos":
-        w = half_cosine(xp, to_end, span)
-    else:
-        w = to_end / span
-    return start * w + end * (1.0 - w)
+        return blend(
+            xp,
+            start,
+            end,
+            lambda: half_cosine(xp, t1 - t, span),
+            lambda: half_cosine(xp, t - t0, span),
+        )
+    return blend(xp, start, end, lambda: (t1 - t) / span, lambda: (t - t0) / span)
 
 
 @schedule_class

@@ -155,7 +155,7 @@ class LinearLR(Multiplicative):
 
     Written as a weighted mean of the two factors, the warm-up lands exactly on
     ``lr * end_factor`` at step ``total_iters`` and stays there (torch's recursion
-    drifts: from 1/3 it ends at 0.10000000000002987 for lr 0.1).
+    drifts: from 1/3 over ``total_iters=10**5`` it ends at 0.10000000000002987 for lr 0.1).
 
     Args:
         lr: the initial learning rate (>= 0).

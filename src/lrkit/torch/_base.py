@@ -223,7 +223,10 @@ class LRScheduler(_TorchLRScheduler):
         return self._last_lr
 
     def get_lr(self) -> list[Any]:
-        raise NotImplementedError
+        """The rates for the current step: a subclass implements this (torch's way)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no get_lr(); use get_last_lr() for the current rates"
+        )
 
     # -- state ---------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

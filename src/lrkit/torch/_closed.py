@@ -79,6 +79,8 @@ class _ClosedForm(LRScheduler):
     _rule: ClassVar[str] = "overwrite"
     #: Whether torch's rule leaves the lr alone in the construction step (``_is_initial``).
     _initial_keeps_lr: ClassVar[bool] = False
+    #: Whether torch's ratio at step 0 divides by the factor continued to step -1.
+    _ratio_at_zero_extrapolates: ClassVar[bool] = False
     #: torch's hyper-parameter attributes, saved in ``state_dict`` under the same names.
     _hyper: ClassVar[tuple[str, ...]] = ()
 
@@ -175,10 +177,16 @@ class _ClosedForm(LRScheduler):
             if before == 0.0:  # just left the trough: torch adds the first rise
                 return current + (as_float(self.base_lrs[i]) - eta_min) * now
             return eta_min + (current - eta_min) * (now / before)
-        if initial and self._initial_keeps_lr and t != 0:
+        extrapolate = self._ratio_at_zero_extrapolates
+        if initial and self._initial_keeps_lr and (t != 0 or extrapolate):
             return current
+        # torch's rule is the ratio of consecutive factors, the formula continued below
+        # step 0 where torch's is (ExponentialLR, PolynomialLR); the others start at 1.
         now = float(schedule._factor(SCALAR, float(t)))
-        before = float(schedule._factor(SCALAR, float(t) - 1.0)) if t >= 1 else 1.0
+        if t == 0 and not extrapolate:
+            before = 1.0
+        else:
+            before = float(schedule._factor(SCALAR, float(t) - 1.0))
         if before == 0.0:
             # torch divides by zero here (ConstantLR factor=0): take the closed form.
             return current if now == 0.0 else self._exact(i, t)
@@ -342,7 +350,7 @@ def evaluate_rows(
     ``batch`` is ``batched(schedules)``: all groups in one evaluation where possible.
     """
     column = steps[:, None]
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         if batch is not None:
             values = getattr(batch, what)(NUMPY, column)
         else:
@@ -596,6 +604,7 @@ class ExponentialLR(_ClosedForm):
 
     _rule = "ratio"
     _initial_keeps_lr = True
+    _ratio_at_zero_extrapolates = True
     _hyper = ("gamma",)
 
     def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:
@@ -615,6 +624,7 @@ class PolynomialLR(_ClosedForm):
 
     _rule = "ratio"
     _initial_keeps_lr = True
+    _ratio_at_zero_extrapolates = True
     _hyper = ("total_iters", "power")
 
     def __init__(

@@ -129,9 +129,6 @@ class SequentialLR(LRScheduler):
             child.step()
         self._last_lr = list(child.get_last_lr())
 
-    def get_lr(self) -> list[Any]:
-        return list(self._last_lr)
-
     def state_dict(self) -> dict[str, Any]:
         return {
             "_milestones": list(self._milestones),
@@ -256,9 +253,6 @@ class ChainedScheduler(LRScheduler):
         for child in children:
             child.step()
         self._last_lr = [copy_value(g["lr"]) for g in self.optimizer.param_groups]
-
-    def get_lr(self) -> list[Any]:
-        return list(self._last_lr)
 
     def state_dict(self) -> dict[str, Any]:
         return {

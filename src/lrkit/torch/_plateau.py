@@ -124,9 +124,6 @@ class ReduceLROnPlateau(LRScheduler):
             if new != old:
                 write(group, "lr", new)
 
-    def get_lr(self) -> list[Any]:
-        return [copy_value(group["lr"]) for group in self.optimizer.param_groups]
-
     _STATE_KEYS = (
         "factor",
         "default_min_lr",
