@@ -276,6 +276,22 @@ def torch_curve(case: Case, steps: int, chunk: int) -> tuple[list[float], list[f
 SCALAR_NUMBER = 20_000
 
 
+def warm_up(every: list[Case], steps: np.ndarray[Any, Any], seconds: float = 1.0) -> None:
+    """Run untimed work for a while before measuring.
+
+    The first measurements of a fresh process come out slower than the same ones a
+    second later; this keeps that out of the first rows.
+    """
+    end = time.perf_counter() + seconds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        while time.perf_counter() < end:
+            for case in every:
+                case.schedule(steps[:100_000])
+                case.naive(steps[:100_000])
+            torch_curve(every[0], 1000, 1000)
+
+
 def measure(
     case: Case, steps: np.ndarray[Any, Any], repeat: int, torch_steps: int, torch_chunk: int
 ) -> dict[str, Any]:
@@ -337,8 +353,10 @@ def run(
         raise ValueError("need 1 <= torch_chunk <= torch_steps <= 10**6")
     torch.set_num_threads(1)
     steps = np.arange(N)  # int64, as a user would pass it; the same array for lrkit and naive
+    every = cases()
+    warm_up(every, steps)
     rows = []
-    for case in cases():
+    for case in every:
         if only and only.lower() not in case.name.lower():
             continue
         rows.append(measure(case, steps, repeat, torch_steps, torch_chunk))

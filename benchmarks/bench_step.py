@@ -115,6 +115,27 @@ def prepare(module: ModuleType, build: Builder, groups: int) -> tuple[Any, Any]:
     return optimizer, scheduler
 
 
+def warm_up(lrkit_module: ModuleType | None, seconds: float = 1.0) -> None:
+    """Step schedulers untimed for a while before measuring.
+
+    The first measurements of a fresh process come out slower (for both libraries) than
+    the same ones a second later; this keeps that out of the first rows.
+    """
+    modules = [torch_schedulers] + ([lrkit_module] if lrkit_module is not None else [])
+    end = time.perf_counter() + seconds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        while time.perf_counter() < end:
+            for module in modules:
+                for _, _, build in CASES:
+                    try:
+                        _, scheduler = prepare(module, build, 1)
+                        for _ in range(200):
+                            scheduler.step()
+                    except Exception:  # a broken lrkit.torch is reported by run()
+                        pass
+
+
 def _lrs(optimizer: Any) -> list[float]:
     return [float(group["lr"]) for group in optimizer.param_groups]
 
@@ -123,6 +144,7 @@ def run(number: int = 200, repeat: int = 41, only: str | None = None) -> dict[st
     """Time every case; returns the rows, the settings and lrkit's status."""
     torch.set_num_threads(1)
     lrkit_module, missing = load_lrkit()
+    warm_up(lrkit_module)
     rows = []
     for name, setting, build in CASES:
         if only and only.lower() not in name.lower():
