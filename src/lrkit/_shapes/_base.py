@@ -24,8 +24,14 @@ class Multiplicative(Schedule):
         raise NotImplementedError
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        # A factor that overflowed to inf leaves a zero rate at zero (not 0 * inf = nan).
-        return xp.where(self.lr == 0.0, 0.0, self.lr * self._factor(xp, t))
+        if self._grows():
+            # A factor that overflowed to inf leaves a zero rate at zero (not 0 * inf).
+            return xp.where(self.lr == 0.0, 0.0, self.lr * self._factor(xp, t))
+        return self.lr * self._factor(xp, t)
+
+    def _grows(self) -> bool:
+        """Whether the factor can exceed 1 (and so overflow): gamma > 1."""
+        return float(getattr(self, "gamma", 1.0)) > 1.0
 
     def is_multiplicative(self) -> bool:
         """Whether torch's per-step rule for this schedule is a pure ratio."""

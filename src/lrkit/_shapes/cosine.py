@@ -26,7 +26,7 @@ HALF_PI = math.pi / 2
 
 def half_cosine(xp: Namespace, to_trough: Any, period: Any) -> Any:
     """``(1 + cos(pi * (period - to_trough) / period)) / 2``, accurate near both ends."""
-    s = xp.sin(HALF_PI * (to_trough / period))
+    s = xp.sin(to_trough * (HALF_PI / period))
     return s * s
 
 
@@ -89,16 +89,20 @@ class CosineAnnealingLR(Schedule):
         return half_cosine(xp, period - phase, period)  # sin^2 is even: fine past T_max
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        period = float(self.T_max)
-        phase = t % (2.0 * period)  # exact
-        from_peak = xp.minimum(phase, 2.0 * period - phase)
+        period = self.T_max
+        phase = t % (2 * period)  # exact (integers stay integers)
+        if self.eta_min == 0.0:
+            return self.lr * half_cosine(xp, period - phase, period)
         return blend(
             xp,
             self.lr,
             self.eta_min,
             lambda: half_cosine(xp, period - phase, period),
-            lambda: half_cosine(xp, from_peak, period),
+            lambda: half_cosine(xp, xp.minimum(phase, 2 * period - phase), period),
         )
+
+    def _period(self) -> int | None:
+        return 2 * self.T_max if isinstance(self.T_max, int) else None
 
     def is_multiplicative(self) -> bool:
         return self.eta_min == 0.0
@@ -154,10 +158,9 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     def cycle_start_and_length(self, xp: Namespace, t: Any) -> tuple[Any, Any]:
         """The step at which ``t``'s cycle starts, and that cycle's length ``T_i``."""
-        t0 = float(self.T_0)
+        t0 = self.T_0
         if self.T_mult == 1:
-            start = (t // t0) * t0
-            return start, t0 + 0.0 * t
+            return t - t % t0, float(t0)
         m = float(self.T_mult)
         # Estimate the cycle index with a logarithm, then correct it exactly: starts are
         # whole numbers, so one comparison on each side settles the rounding.
@@ -171,6 +174,9 @@ class CosineAnnealingWarmRestarts(Schedule):
         guess = xp.where(short, guess + 1.0, guess)
         start = xp.where(short, following, start)
         return start, t0 * xp.power(m, guess)
+
+    def _period(self) -> int | None:
+        return self.T_0 if self.T_mult == 1 else None
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         start, length = self.cycle_start_and_length(xp, t)

@@ -117,15 +117,20 @@ class CyclicLR(CyclesMomentum):
 
     def _height(self, xp: Namespace, t: Any) -> Any:
         """The position within the cycle times the amplitude scale, in [0, 1] for built-ins."""
-        up = float(self.step_size_up)
-        down = float(self.step_size_down or self.step_size_up)
+        up = self.step_size_up
+        down = self.step_size_down or up
         total = up + down
-        r = t % total  # exact
+        r = t % total  # exact (integers stay integers)
         cycle = t // total + 1.0
         triangle = xp.where(r <= up, r / up, (total - r) / down)
+        if self.scale_fn is None and self.mode == "triangular":
+            return triangle
         scale = self._scale(xp, cycle if self.effective_scale_mode == "cycle" else t)
         # At a cycle's start the height is 0 even where a growing scale overflowed.
         return xp.where(triangle == 0.0, 0.0, triangle * scale)
+
+    def _period(self) -> int | None:
+        return self.total_size if self.scale_fn is None and self.mode == "triangular" else None
 
     def _scale(self, xp: Namespace, x: Any) -> Any:
         if self.scale_fn is not None:

@@ -31,7 +31,7 @@ def as_function(argument: str, value: Any) -> Factor | Expr:
 
 def call_function(fn: Factor | Expr, xp: Namespace, t: Any) -> Any:
     if isinstance(fn, Expr):
-        return fn.evaluate(xp, t)
+        return fn.evaluate(xp, t + 0.0)  # expressions compute in floats
     return apply_elementwise(fn, xp, t)
 
 
