@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 
 from lrkit._errors import check_int, fail, fail_type
 from lrkit._schedule import Schedule, schedule_class
@@ -128,20 +127,13 @@ class SequentialLR(Schedule):
             self.schedulers[-1]._check_steps(largest - start)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        if xp.name == "scalar":
-            index = int(xp.count_le(self.milestones, t))
-            start = float(self.milestones[index - 1]) if index else 0.0
-            return self.schedulers[index]._value(xp, t - start)
-        # Evaluate each child only on its own steps (children may be costly, or
-        # undefined past their end, like OneCycleLR).
-        index = np.searchsorted(np.asarray(self.milestones, dtype=np.float64), t, side="right")
-        out = np.empty(np.shape(t), dtype=np.float64)
-        starts = (0.0, *map(float, self.milestones))
-        for i, child in enumerate(self.schedulers):
-            mask = index == i
-            if np.any(mask):
-                out[mask] = child._value(xp, t[mask] - starts[i])
-        return out
+        # Each child is evaluated only on its own steps, from its own step 0.
+        starts = (0, *self.milestones)
+        pieces = [
+            (lambda s, child=child, start=start: child._value(xp, s - start))
+            for child, start in zip(self.schedulers, starts, strict=True)
+        ]
+        return xp.piecewise(t, self.milestones, pieces, closed_left=True)
 
     def to_config(self) -> dict[str, Any]:
         lr = self.lr

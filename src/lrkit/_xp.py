@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,27 @@ class Namespace:
         """How many of ``sorted_values`` are <= ``t`` (bisect right)."""
         raise NotImplementedError
 
+    def piecewise(
+        self,
+        t: Any,
+        edges: Sequence[float],
+        pieces: Sequence[Callable[[Any], Any]],
+        *,
+        closed_left: bool,
+    ) -> Any:
+        """``pieces[i](t)`` where ``t`` falls in the i-th interval between ``edges``.
+
+        ``edges`` are sorted; there is one more piece than edges. With ``closed_left``
+        an edge starts the next piece (``t >= edge``: SequentialLR's milestones), else it
+        ends the previous one (``t <= edge``: OneCycleLR's phases). Each piece is
+        evaluated only on its own steps.
+        """
+        raise NotImplementedError
+
+    def lookup(self, edges: Sequence[float], table: Sequence[float], t: Any) -> Any:
+        """``table[i]`` for the last ``edges[i] <= t`` (edges sorted, edges[0] <= every t)."""
+        raise NotImplementedError
+
     def asarray(self, value: Any) -> Any:
         raise NotImplementedError
 
@@ -80,6 +101,20 @@ class _ScalarNamespace(Namespace):
     def count_le(self, sorted_values: Sequence[float], t: Any) -> Any:
         return float(bisect.bisect_right(sorted_values, t))
 
+    def piecewise(
+        self,
+        t: Any,
+        edges: Sequence[float],
+        pieces: Sequence[Callable[[Any], Any]],
+        *,
+        closed_left: bool,
+    ) -> Any:
+        find = bisect.bisect_right if closed_left else bisect.bisect_left
+        return pieces[find(edges, t)](t)
+
+    def lookup(self, edges: Sequence[float], table: Sequence[float], t: Any) -> Any:
+        return table[bisect.bisect_right(edges, t) - 1]
+
     def asarray(self, value: Any) -> Any:
         return float(value)
 
@@ -99,11 +134,57 @@ class _NumpyNamespace(Namespace):
     where = staticmethod(np.where)
 
     def count_le(self, sorted_values: Sequence[float], t: Any) -> Any:
-        edges = np.asarray(sorted_values, dtype=np.float64)
-        return np.searchsorted(edges, t, side="right").astype(np.float64)
+        return _bucket(sorted_values, t, closed_left=True).astype(np.float64)
+
+    def piecewise(
+        self,
+        t: Any,
+        edges: Sequence[float],
+        pieces: Sequence[Callable[[Any], Any]],
+        *,
+        closed_left: bool,
+    ) -> Any:
+        t = np.asarray(t)
+        # A column of steps (n, 1) stands for steps evaluated for several param groups
+        # at once (fields that are arrays): keep it a column so results broadcast to
+        # (n, groups).
+        column = t.ndim == 2 and t.shape[1] == 1
+        flat = t.reshape(-1)
+        index = _bucket(edges, flat, closed_left=closed_left)
+        parts = []
+        for i, piece in enumerate(pieces):
+            chosen = index == i
+            if chosen.any():
+                steps = flat[chosen]
+                parts.append((chosen, np.asarray(piece(steps[:, None] if column else steps))))
+        if not column:
+            out = np.empty(flat.shape, dtype=np.float64)
+            for chosen, value in parts:
+                out[chosen] = value
+            return out.reshape(t.shape)
+        tail = np.broadcast_shapes(*(value.shape[1:] for _, value in parts))
+        out = np.empty(flat.shape + tail, dtype=np.float64)
+        for chosen, value in parts:
+            out[chosen] = value
+        return out
+
+    def lookup(self, edges: Sequence[float], table: Sequence[float], t: Any) -> Any:
+        index = _bucket(edges, t, closed_left=True) - 1
+        return np.asarray(table)[index]
 
     def asarray(self, value: Any) -> Any:
         return np.asarray(value, dtype=np.float64)
+
+
+def _bucket(edges: Sequence[float], t: Any, *, closed_left: bool) -> Any:
+    """How many ``edges`` are <= ``t`` (``closed_left``) or < ``t``, elementwise."""
+    if len(edges) <= 8:  # a few comparisons beat a binary search per element
+        index = np.zeros(np.shape(t), dtype=np.intp)
+        for edge in edges:
+            index += (t >= edge) if closed_left else (t > edge)
+        return index
+    side = "right" if closed_left else "left"
+    return np.searchsorted(np.asarray(edges, dtype=np.float64), t, side=side)
 
 
 SCALAR: Namespace = _ScalarNamespace()

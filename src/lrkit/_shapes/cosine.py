@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import field
 from typing import Any
 
 from lrkit._errors import check_int, check_real
@@ -149,31 +150,31 @@ class CosineAnnealingWarmRestarts(Schedule):
     T_0: int
     T_mult: int = 1
     eta_min: float = 0.0
+    #: The steps at which cycles start (to the largest step a float counts exactly), and
+    #: the cycles' lengths (derived in __post_init__).
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+    _lengths: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
         self._set("T_0", check_int("T_0", self.T_0, low=1))
         self._set("T_mult", check_int("T_mult", self.T_mult, low=1))
         self._set("eta_min", check_lr("eta_min", self.eta_min))
+        if self.T_mult > 1:
+            starts, start, length = [], 0, self.T_0
+            while start <= 2**53:
+                starts.append(start)
+                start, length = start + length, length * self.T_mult
+            self._set("_starts", tuple(starts))
+            self._set("_lengths", tuple(float(self.T_0 * self.T_mult**i) for i in range(len(starts))))
 
     def cycle_start_and_length(self, xp: Namespace, t: Any) -> tuple[Any, Any]:
         """The step at which ``t``'s cycle starts, and that cycle's length ``T_i``."""
         t0 = self.T_0
         if self.T_mult == 1:
             return t - t % t0, float(t0)
-        m = float(self.T_mult)
-        # Estimate the cycle index with a logarithm, then correct it exactly: starts are
-        # whole numbers, so one comparison on each side settles the rounding.
-        guess = xp.floor(xp.log(t * ((m - 1.0) / t0) + 1.0) / math.log(m))
-        start = t0 * (xp.power(m, guess) - 1.0) / (m - 1.0)
-        too_far = start > t
-        guess = xp.where(too_far, guess - 1.0, guess)
-        start = xp.where(too_far, t0 * (xp.power(m, guess) - 1.0) / (m - 1.0), start)
-        following = t0 * (xp.power(m, guess + 1.0) - 1.0) / (m - 1.0)
-        short = following <= t
-        guess = xp.where(short, guess + 1.0, guess)
-        start = xp.where(short, following, start)
-        return start, t0 * xp.power(m, guess)
+        # Cycle starts are whole numbers: a lookup among them is exact (no logarithm).
+        return xp.lookup(self._starts, self._starts, t), xp.lookup(self._starts, self._lengths, t)
 
     def _period(self) -> int | None:
         return self.T_0 if self.T_mult == 1 else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
+from collections.abc import Callable
 from dataclasses import field
 from typing import Any
 
@@ -10,7 +10,7 @@ from lrkit._errors import check_bool, check_choice, check_int, check_real, fail
 from lrkit._schedule import check_lr, schedule_class
 from lrkit._shapes.cosine import blend, half_cosine
 from lrkit._shapes.momentum import CyclesMomentum
-from lrkit._xp import SCALAR, Namespace
+from lrkit._xp import Namespace
 
 __all__ = ["OneCycleLR"]
 
@@ -189,21 +189,21 @@ class OneCycleLR(CyclesMomentum):
         return [(a, peak), (peak, low)]
 
     def _run(self, xp: Namespace, t: Any, values: list[tuple[float, float]]) -> Any:
+        """Phase ``i`` (up to and including step ``ends[i]``) anneals ``values[i]``."""
         ends = self._ends
         strategy = self.anneal_strategy
         last = len(ends) - 1
-        if xp is SCALAR:  # one step: pick its phase first, then the same anneal
-            phase = min(bisect.bisect_left(ends, t), last)
-            begin = ends[phase - 1] if phase else 0.0
-            return anneal(xp, strategy, *values[phase], min(t, ends[phase]), begin, ends[phase])
-        start = ends[last - 1]
-        # The last phase holds its end value past its end (torch extrapolates).
-        result = anneal(xp, strategy, *values[last], xp.minimum(t, ends[last]), start, ends[last])
-        for i in range(last - 1, -1, -1):
-            begin = ends[i - 1] if i > 0 else 0.0
-            piece = anneal(xp, strategy, *values[i], t, begin, ends[i])
-            result = xp.where(t <= ends[i], piece, result)
-        return result
+        begins = (0.0, *ends[:-1])
+
+        def phase(i: int) -> Callable[[Any], Any]:
+            # The last phase holds its end value past its end (torch extrapolates).
+            if i == last:
+                return lambda s: anneal(
+                    xp, strategy, *values[i], xp.minimum(s, ends[i]), begins[i], ends[i]
+                )
+            return lambda s: anneal(xp, strategy, *values[i], s, begins[i], ends[i])
+
+        return xp.piecewise(t, ends[:-1], [phase(i) for i in range(last + 1)], closed_left=False)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         init = self.initial_lr
