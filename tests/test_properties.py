@@ -604,3 +604,16 @@ def test_chained_zero_lr_with_multiplicative_child() -> None:
     )
     assert s(2) == 0.0
     assert s(np.array([2]))[0] == 0.0
+
+
+
+@pytest.mark.parametrize("family", ["OneCycleLR", "SequentialLR", "CosineAnnealingWarmRestarts"])
+@settings(max_examples=30, deadline=None, database=None)
+@given(data=st.data())
+def test_sorted_and_shuffled_steps_agree(family: str, data: st.DataObject) -> None:
+    """A sorted array of steps (a curve) takes a faster path through piecewise schedules;
+    the same steps in any order give the same values."""
+    _, schedule = draw_schedule(data, family)
+    steps = np.array(sorted(int(t) for t in draw_steps(data, schedule, max_size=30)))
+    order = np.random.default_rng(0).permutation(steps.size)
+    assert np.array_equal(schedule(steps)[order], schedule(steps[order]))

@@ -73,8 +73,9 @@ class Namespace:
         """
         raise NotImplementedError
 
-    def lookup(self, edges: Sequence[float], table: Sequence[float], t: Any) -> Any:
-        """``table[i]`` for the last ``edges[i] <= t`` (edges sorted, edges[0] <= every t)."""
+    def lookup(self, edges: Sequence[float], tables: Sequence[Sequence[float]], t: Any) -> Any:
+        """``(table[i] for table in tables)`` for the last ``edges[i] <= t`` (edges sorted,
+        ``edges[0] <= t``)."""
         raise NotImplementedError
 
     def asarray(self, value: Any) -> Any:
@@ -112,8 +113,9 @@ class _ScalarNamespace(Namespace):
         find = bisect.bisect_right if closed_left else bisect.bisect_left
         return pieces[find(edges, t)](t)
 
-    def lookup(self, edges: Sequence[float], table: Sequence[float], t: Any) -> Any:
-        return table[bisect.bisect_right(edges, t) - 1]
+    def lookup(self, edges: Sequence[float], tables: Sequence[Sequence[float]], t: Any) -> Any:
+        i = bisect.bisect_right(edges, t) - 1
+        return tuple(table[i] for table in tables)
 
     def asarray(self, value: Any) -> Any:
         return float(value)
@@ -150,13 +152,23 @@ class _NumpyNamespace(Namespace):
         # (n, groups).
         column = t.ndim == 2 and t.shape[1] == 1
         flat = t.reshape(-1)
-        index = _bucket(edges, flat, closed_left=closed_left)
-        parts = []
-        for i, piece in enumerate(pieces):
-            chosen = index == i
-            if chosen.any():
-                steps = flat[chosen]
-                parts.append((chosen, np.asarray(piece(steps[:, None] if column else steps))))
+        parts: list[tuple[Any, Any]] = []
+        if flat.size > 1 and bool((flat[1:] >= flat[:-1]).all()):
+            # Sorted steps (a curve): each piece is a slice, no masks or copies.
+            side: Any = "left" if closed_left else "right"  # where each next piece begins
+            cuts = [0, *np.searchsorted(flat, np.asarray(edges), side=side).tolist(), flat.size]
+            for i, piece in enumerate(pieces):
+                if cuts[i + 1] > cuts[i]:
+                    chosen = slice(cuts[i], cuts[i + 1])
+                    steps = flat[chosen]
+                    parts.append((chosen, np.asarray(piece(steps[:, None] if column else steps))))
+        else:
+            index = _bucket(edges, flat, closed_left=closed_left)
+            for i, piece in enumerate(pieces):
+                mask = index == i
+                if mask.any():
+                    steps = flat[mask]
+                    parts.append((mask, np.asarray(piece(steps[:, None] if column else steps))))
         if not column:
             out = np.empty(flat.shape, dtype=np.float64)
             for chosen, value in parts:
@@ -168,9 +180,9 @@ class _NumpyNamespace(Namespace):
             out[chosen] = value
         return out
 
-    def lookup(self, edges: Sequence[float], table: Sequence[float], t: Any) -> Any:
+    def lookup(self, edges: Sequence[float], tables: Sequence[Sequence[float]], t: Any) -> Any:
         index = _bucket(edges, t, closed_left=True) - 1
-        return np.asarray(table)[index]
+        return tuple(np.asarray(table)[index] for table in tables)
 
     def asarray(self, value: Any) -> Any:
         return np.asarray(value, dtype=np.float64)
@@ -183,8 +195,9 @@ def _bucket(edges: Sequence[float], t: Any, *, closed_left: bool) -> Any:
         for edge in edges:
             index += (t >= edge) if closed_left else (t > edge)
         return index
-    side = "right" if closed_left else "left"
-    return np.searchsorted(np.asarray(edges, dtype=np.float64), t, side=side)
+    side: Any = "right" if closed_left else "left"
+    found: Any = np.searchsorted(np.asarray(edges), t, side=side)
+    return found
 
 
 SCALAR: Namespace = _ScalarNamespace()

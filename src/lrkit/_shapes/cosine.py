@@ -174,7 +174,8 @@ class CosineAnnealingWarmRestarts(Schedule):
         if self.T_mult == 1:
             return t - t % t0, float(t0)
         # Cycle starts are whole numbers: a lookup among them is exact (no logarithm).
-        return xp.lookup(self._starts, self._starts, t), xp.lookup(self._starts, self._lengths, t)
+        start, length = xp.lookup(self._starts, (self._starts, self._lengths), t)
+        return start, length
 
     def _period(self) -> int | None:
         return self.T_0 if self.T_mult == 1 else None
