@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-
 from lrkit._errors import check_int, fail, fail_type
 from lrkit._schedule import Schedule, schedule_class
 from lrkit._shapes._base import Multiplicative

@@ -335,8 +335,25 @@ class _ClosedForm(LRScheduler):
         """Rebuild the schedules from loaded hyper-parameters (validated)."""
         self._schedules = self._configure(bases, **hyper)
 
+    #: The closed form built for each param group, and torch's arguments it takes
+    #: (beside the group's lr; default: ``_hyper``), also the public attributes.
+    _core: ClassVar[type[Any]]
+    _arguments: ClassVar[tuple[str, ...]] = ()
+
+    def _setup(self, optimizer: Any, last_epoch: int, **arguments: Any) -> None:
+        """Validate everything, then attach to the optimizer: the shared constructor."""
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._start(optimizer, last_epoch, self._configure(bases, **arguments))
+
     def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        raise NotImplementedError
+        """One core schedule per group; given (or loaded) arguments override current ones."""
+        names = self._arguments or self._hyper
+        args = {name: hyper[name] if name in hyper else getattr(self, name) for name in names}
+        schedules: list[Schedule] = build_per_group(lambda b: self._core(b, **args), bases)
+        for name in names:  # the validated, normalised values
+            setattr(self, name, getattr(schedules[0], name))
+        return schedules
 
 
 def evaluate_rows(
@@ -485,21 +502,14 @@ class StepLR(_ClosedForm):
 
     _rule = "ratio"
     _hyper = ("step_size", "gamma")
+    _core = lrkit.StepLR
+    step_size: int
+    gamma: float
 
     def __init__(
         self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        self._start(optimizer, last_epoch, self._configure(bases, step_size=step_size, gamma=gamma))
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        step_size = _get(hyper, self, "step_size", None)
-        gamma = _get(hyper, self, "gamma", 0.1)
-        schedules = build_per_group(lambda b: lrkit.StepLR(b, step_size, gamma), bases)
-        first: Any = schedules[0]
-        self.step_size, self.gamma = first.step_size, first.gamma
-        return schedules
+        self._setup(optimizer, last_epoch, step_size=step_size, gamma=gamma)
 
 
 class MultiStepLR(_ClosedForm):
@@ -511,26 +521,22 @@ class MultiStepLR(_ClosedForm):
 
     _rule = "ratio"
     _hyper = ("milestones", "gamma")
+    _core = lrkit.MultiStepLR
+    gamma: float
 
     def __init__(
         self, optimizer: Any, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
         if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
             fail_type("milestones", "a list of integers >= 0", milestones)
-        schedules = self._configure(bases, milestones=list(milestones), gamma=gamma)
-        self._start(optimizer, last_epoch, schedules)
+        self._setup(optimizer, last_epoch, milestones=list(milestones), gamma=gamma)
 
     def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        milestones = _get(hyper, self, "milestones", None)
-        if isinstance(milestones, Mapping):
-            milestones = [m for m, count in milestones.items() for _ in range(int(count))]
-        gamma = _get(hyper, self, "gamma", 0.1)
-        schedules = build_per_group(lambda b: lrkit.MultiStepLR(b, milestones, gamma), bases)
-        first: Any = schedules[0]
-        self.milestones: Counter[int] = Counter(first.milestones)
-        self.gamma = first.gamma
+        given = hyper.get("milestones", getattr(self, "milestones", None))
+        if isinstance(given, Mapping):  # torch's Counter, or its plain-dict form
+            given = [m for m, count in given.items() for _ in range(int(count))]
+        schedules = super()._configure(bases, **{**hyper, "milestones": given})
+        self.milestones: Counter[int] = Counter(self.milestones)
         return schedules
 
     def state_dict(self) -> dict[str, Any]:
@@ -544,6 +550,9 @@ class ConstantLR(_ClosedForm):
 
     _rule = "ratio"
     _hyper = ("factor", "total_iters")
+    _core = lrkit.ConstantLR
+    factor: float
+    total_iters: int
 
     def __init__(
         self,
@@ -552,18 +561,7 @@ class ConstantLR(_ClosedForm):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        schedules = self._configure(bases, factor=factor, total_iters=total_iters)
-        self._start(optimizer, last_epoch, schedules)
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        factor = _get(hyper, self, "factor", 1.0 / 3)
-        total = _get(hyper, self, "total_iters", 5)
-        schedules = build_per_group(lambda b: lrkit.ConstantLR(b, factor, total), bases)
-        first: Any = schedules[0]
-        self.factor, self.total_iters = first.factor, first.total_iters
-        return schedules
+        self._setup(optimizer, last_epoch, factor=factor, total_iters=total_iters)
 
 
 class LinearLR(_ClosedForm):
@@ -572,6 +570,10 @@ class LinearLR(_ClosedForm):
     _rule = "ratio"
     _initial_keeps_lr = True
     _hyper = ("start_factor", "end_factor", "total_iters")
+    _core = lrkit.LinearLR
+    start_factor: float
+    end_factor: float
+    total_iters: int
 
     def __init__(
         self,
@@ -581,22 +583,7 @@ class LinearLR(_ClosedForm):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        schedules = self._configure(
-            bases, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters
-        )
-        self._start(optimizer, last_epoch, schedules)
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        start = _get(hyper, self, "start_factor", 1.0 / 3)
-        end = _get(hyper, self, "end_factor", 1.0)
-        total = _get(hyper, self, "total_iters", 5)
-        schedules = build_per_group(lambda b: lrkit.LinearLR(b, start, end, total), bases)
-        first: Any = schedules[0]
-        self.start_factor, self.end_factor = first.start_factor, first.end_factor
-        self.total_iters = first.total_iters
-        return schedules
+        self._setup(optimizer, last_epoch, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
 
 
 class ExponentialLR(_ClosedForm):
@@ -606,17 +593,11 @@ class ExponentialLR(_ClosedForm):
     _initial_keeps_lr = True
     _ratio_at_zero_extrapolates = True
     _hyper = ("gamma",)
+    _core = lrkit.ExponentialLR
+    gamma: float
 
     def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        self._start(optimizer, last_epoch, self._configure(bases, gamma=gamma))
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        gamma = _get(hyper, self, "gamma", None)
-        schedules = build_per_group(lambda b: lrkit.ExponentialLR(b, gamma), bases)
-        self.gamma = schedules[0].gamma
-        return schedules
+        self._setup(optimizer, last_epoch, gamma=gamma)
 
 
 class PolynomialLR(_ClosedForm):
@@ -626,22 +607,14 @@ class PolynomialLR(_ClosedForm):
     _initial_keeps_lr = True
     _ratio_at_zero_extrapolates = True
     _hyper = ("total_iters", "power")
+    _core = lrkit.PolynomialLR
+    total_iters: int
+    power: float
 
     def __init__(
         self, optimizer: Any, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        schedules = self._configure(bases, total_iters=total_iters, power=power)
-        self._start(optimizer, last_epoch, schedules)
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        total = _get(hyper, self, "total_iters", 5)
-        power = _get(hyper, self, "power", 1.0)
-        schedules = build_per_group(lambda b: lrkit.PolynomialLR(b, total, power), bases)
-        first: Any = schedules[0]
-        self.total_iters, self.power = first.total_iters, first.power
-        return schedules
+        self._setup(optimizer, last_epoch, total_iters=total_iters, power=power)
 
 
 class CosineAnnealingLR(_ClosedForm):
@@ -650,21 +623,14 @@ class CosineAnnealingLR(_ClosedForm):
     _rule = "cosine"
     _initial_keeps_lr = True
     _hyper = ("T_max", "eta_min")
+    _core = lrkit.CosineAnnealingLR
+    T_max: float
+    eta_min: float
 
     def __init__(
         self, optimizer: Any, T_max: float, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        self._start(optimizer, last_epoch, self._configure(bases, T_max=T_max, eta_min=eta_min))
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        t_max = _get(hyper, self, "T_max", None)
-        eta_min = _get(hyper, self, "eta_min", 0.0)
-        schedules = build_per_group(lambda b: lrkit.CosineAnnealingLR(b, t_max, eta_min), bases)
-        first: Any = schedules[0]
-        self.T_max, self.eta_min = first.T_max, first.eta_min
-        return schedules
+        self._setup(optimizer, last_epoch, T_max=T_max, eta_min=eta_min)
 
 
 class CosineAnnealingWarmRestarts(_ClosedForm):
@@ -677,6 +643,11 @@ class CosineAnnealingWarmRestarts(_ClosedForm):
 
     _rule = "overwrite"
     _hyper = ("T_0", "T_i", "T_mult", "eta_min", "T_cur")
+    _core = lrkit.CosineAnnealingWarmRestarts
+    _arguments = ("T_0", "T_mult", "eta_min")
+    T_0: int
+    T_mult: int
+    eta_min: float
 
     def __init__(
         self,
@@ -686,22 +657,8 @@ class CosineAnnealingWarmRestarts(_ClosedForm):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        schedules = self._configure(bases, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
-        self._position = float(last_epoch)  # exact position, fractional after step(epoch)
-        self._start(optimizer, last_epoch, schedules)
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        t0 = _get(hyper, self, "T_0", None)
-        mult = _get(hyper, self, "T_mult", 1)
-        eta_min = _get(hyper, self, "eta_min", 0.0)
-        schedules = build_per_group(
-            lambda b: lrkit.CosineAnnealingWarmRestarts(b, t0, mult, eta_min), bases
-        )
-        first: Any = schedules[0]
-        self.T_0, self.T_mult, self.eta_min = first.T_0, first.T_mult, first.eta_min
-        return schedules
+        self._position = float(check_last_epoch(last_epoch))  # exact, fractional if asked
+        self._setup(optimizer, last_epoch, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
 
     def _cycle(self) -> tuple[float, float]:
         start, length = self._schedules[0].cycle_start_and_length(  # type: ignore[attr-defined]
