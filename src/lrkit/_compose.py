@@ -46,6 +46,29 @@ def children_config(children: tuple[Schedule, ...], lr: float | None) -> list[di
     return configs
 
 
+def check_milestones(value: Any, children: int) -> tuple[int, ...]:
+    """SequentialLR's milestones: strictly increasing integers >= 0, one per child after
+    the first."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        fail_type("milestones", "a list of integers >= 0", value)
+    milestones = tuple(check_int(f"milestones[{i}]", m, low=0) for i, m in enumerate(value))
+    if len(milestones) != children - 1:
+        fail(
+            "milestones",
+            f"a list of {children - 1} steps (one fewer than the {children} schedulers)",
+            list(milestones),
+        )
+    for i in range(1, len(milestones)):
+        if milestones[i] <= milestones[i - 1]:
+            fail(
+                f"milestones[{i}]",
+                f"greater than milestones[{i - 1}]={milestones[i - 1]} (strictly increasing)",
+                milestones[i],
+                hint=f"otherwise schedulers[{i}] would never run",
+            )
+    return milestones
+
+
 @schedule_class
 class SequentialLR(Schedule):
     r"""Run schedules one after another, switching at milestones.
@@ -74,24 +97,7 @@ class SequentialLR(Schedule):
     def __post_init__(self) -> None:
         children = check_children("schedulers", self.schedulers)
         self._set("schedulers", children)
-        raw = self.milestones
-        if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-            fail_type("milestones", "a list of integers >= 0", raw)
-        milestones = tuple(check_int(f"milestones[{i}]", m, low=0) for i, m in enumerate(raw))
-        if len(milestones) != len(children) - 1:
-            fail(
-                "milestones",
-                f"a list of {len(children) - 1} steps (one fewer than the {len(children)} schedulers)",
-                list(milestones),
-            )
-        for i in range(1, len(milestones)):
-            if milestones[i] <= milestones[i - 1]:
-                fail(
-                    f"milestones[{i}]",
-                    f"greater than milestones[{i - 1}]={milestones[i - 1]} (strictly increasing)",
-                    milestones[i],
-                    hint=f"otherwise schedulers[{i}] would never run",
-                )
+        milestones = check_milestones(self.milestones, len(children))
         self._set("milestones", milestones)
         starts = (0, *milestones)
         for i, child in enumerate(children[:-1]):

@@ -423,49 +423,8 @@ def _load_function_state(functions: Sequence[Any], saved: Any) -> None:
             fn.__dict__.update(state)
 
 
-class LambdaLR(_ClosedForm):
-    """``base_lr * lr_lambda(epoch)``: see :class:`lrkit.LambdaLR`.
-
-    ``lr_lambda`` is a function, a list of one per param group, or (beyond torch) an
-    expression string such as ``"0.95 ** epoch"``.
-    """
-
-    _rule = "overwrite"
-
-    def __init__(
-        self, optimizer: Any, lr_lambda: Any, last_epoch: int = -1
-    ) -> None:
-        last_epoch = check_last_epoch(last_epoch)
-        bases = pending_base_lrs(optimizer, last_epoch)
-        self._fns = _functions("lr_lambda", lr_lambda, len(bases))
-        self._start(optimizer, last_epoch, self._configure(bases))
-
-    @property
-    def lr_lambdas(self) -> list[Any]:
-        return [s.lr_lambda for s in self._schedules]  # type: ignore[attr-defined]
-
-    def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
-        fns = iter(self._fns)
-        return build_per_group(lambda b: lrkit.LambdaLR(b, next(fns)), bases)
-
-    def state_dict(self) -> dict[str, Any]:
-        state = super().state_dict()
-        state["lr_lambdas"] = _function_state(self.lr_lambdas)
-        return state
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        _load_function_state(self.lr_lambdas, state_dict.get("lr_lambdas"))
-        super().load_state_dict(state_dict)
-
-
-class MultiplicativeLR(_ClosedForm):
-    """Multiply the lr by ``lr_lambda(epoch)`` at every step: see :class:`lrkit.MultiplicativeLR`.
-
-    Stepping applies torch's rule ``lr * lr_lambda(epoch)`` to the current lr, which is
-    bit-identical to the core's running product and costs O(1) per step.
-    """
-
-    _rule = "product"
+class _Functions(_ClosedForm):
+    """LambdaLR and MultiplicativeLR: schedules of user functions, one per param group."""
 
     def __init__(self, optimizer: Any, lr_lambda: Any, last_epoch: int = -1) -> None:
         last_epoch = check_last_epoch(last_epoch)
@@ -475,17 +434,12 @@ class MultiplicativeLR(_ClosedForm):
 
     @property
     def lr_lambdas(self) -> list[Any]:
+        """The functions, one per param group (expression strings as :class:`lrkit.Expr`)."""
         return [s.lr_lambda for s in self._schedules]  # type: ignore[attr-defined]
 
     def _configure(self, bases: list[float], **hyper: Any) -> list[Schedule]:
         fns = iter(self._fns)
-        return build_per_group(lambda b: lrkit.MultiplicativeLR(b, next(fns)), bases)
-
-    def _factor_fn(self, i: int) -> Callable[[Any], Any]:
-        fn: Any = self._schedule(i).lr_lambda  # type: ignore[attr-defined]
-        if isinstance(fn, Expr):
-            return fn
-        return lambda t: fn(int(t) if float(t).is_integer() else t)
+        return build_per_group(lambda b: self._core(b, next(fns)), bases)
 
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
@@ -495,6 +449,34 @@ class MultiplicativeLR(_ClosedForm):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         _load_function_state(self.lr_lambdas, state_dict.get("lr_lambdas"))
         super().load_state_dict(state_dict)
+
+
+class LambdaLR(_Functions):
+    """``base_lr * lr_lambda(epoch)``: see :class:`lrkit.LambdaLR`.
+
+    ``lr_lambda`` is a function, a list of one per param group, or (beyond torch) an
+    expression string such as ``"0.95 ** epoch"``.
+    """
+
+    _rule = "overwrite"
+    _core = lrkit.LambdaLR
+
+
+class MultiplicativeLR(_Functions):
+    """Multiply the lr by ``lr_lambda(epoch)`` at every step: see :class:`lrkit.MultiplicativeLR`.
+
+    Stepping applies torch's rule ``lr * lr_lambda(epoch)`` to the current lr, which is
+    bit-identical to the core's running product and costs O(1) per step.
+    """
+
+    _rule = "product"
+    _core = lrkit.MultiplicativeLR
+
+    def _factor_fn(self, i: int) -> Callable[[Any], Any]:
+        fn: Any = self._schedule(i).lr_lambda  # type: ignore[attr-defined]
+        if isinstance(fn, Expr):
+            return fn
+        return lambda t: fn(int(t) if float(t).is_integer() else t)
 
 
 class StepLR(_ClosedForm):

@@ -11,7 +11,8 @@ import numpy as np
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
 import lrkit
-from lrkit._errors import check_int, fail, fail_type
+from lrkit._compose import check_milestones
+from lrkit._errors import fail, fail_type
 from lrkit._schedule import batched
 from lrkit.torch._base import LRScheduler, as_float, copy_value, param_groups, write
 from lrkit.torch._closed import _ClosedForm, _same, evaluate_rows, next_chunk
@@ -57,6 +58,22 @@ def _check_children(argument: str, schedulers: Any, optimizer: Any) -> list[Any]
     return children
 
 
+def _load_children(children: list[Any], state_dict: dict[str, Any]) -> None:
+    """Load a composite's saved child states into its children, naming a child that fails."""
+    saved = state_dict.get("_schedulers", [])
+    if len(saved) != len(children):
+        fail(
+            "state_dict['_schedulers']",
+            f"a list of {len(children)} states (one per child)",
+            len(saved),
+        )
+    for i, (child, state) in enumerate(zip(children, saved, strict=True)):
+        try:
+            child.load_state_dict(state)
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"schedulers[{i}]: {error}") from None
+
+
 def _undo_initial_step(scheduler: Any) -> None:
     """Wind a child (and its own children) back by the step it took when it was built."""
     children = getattr(scheduler, "_schedulers", None)
@@ -85,23 +102,7 @@ class SequentialLR(LRScheduler):
     ) -> None:
         groups = param_groups(optimizer)
         children = _check_children("schedulers", schedulers, optimizer)
-        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
-            fail_type("milestones", "a list of integers >= 0", milestones)
-        marks = [check_int(f"milestones[{i}]", m, low=0) for i, m in enumerate(milestones)]
-        if len(marks) != len(children) - 1:
-            fail(
-                "milestones",
-                f"a list of {len(children) - 1} steps (one fewer than the {len(children)} schedulers)",
-                list(milestones),
-            )
-        for i in range(1, len(marks)):
-            if marks[i] <= marks[i - 1]:
-                fail(
-                    f"milestones[{i}]",
-                    f"greater than milestones[{i - 1}]={marks[i - 1]} (strictly increasing)",
-                    marks[i],
-                    hint=f"otherwise schedulers[{i}] would never run",
-                )
+        marks = list(check_milestones(milestones, len(children)))
         for i, group in enumerate(groups):
             if "initial_lr" not in group:
                 raise KeyError(f"optimizer.param_groups[{i}] has no 'initial_lr'")
@@ -139,18 +140,7 @@ class SequentialLR(LRScheduler):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load every child's state, then write the sequence's current rates."""
-        saved = state_dict.get("_schedulers", [])
-        if len(saved) != len(self._schedulers):
-            fail(
-                "state_dict['_schedulers']",
-                f"a list of {len(self._schedulers)} states (one per child)",
-                len(saved),
-            )
-        for i, (child, state) in enumerate(zip(self._schedulers, saved, strict=True)):
-            try:
-                child.load_state_dict(state)
-            except (ValueError, TypeError) as error:
-                raise type(error)(f"schedulers[{i}]: {error}") from None
+        _load_children(self._schedulers, state_dict)
         if "_milestones" in state_dict:
             self._milestones = [int(m) for m in state_dict["_milestones"]]
         self.last_epoch = state_dict.get("last_epoch", self.last_epoch)
@@ -262,18 +252,7 @@ class ChainedScheduler(LRScheduler):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load every child's state, then write the chain's current rates."""
-        saved = state_dict.get("_schedulers", [])
-        if len(saved) != len(self._schedulers):
-            fail(
-                "state_dict['_schedulers']",
-                f"a list of {len(self._schedulers)} states (one per child)",
-                len(saved),
-            )
-        for i, (child, state) in enumerate(zip(self._schedulers, saved, strict=True)):
-            try:
-                child.load_state_dict(state)
-            except (ValueError, TypeError) as error:
-                raise type(error)(f"schedulers[{i}]: {error}") from None
+        _load_children(self._schedulers, state_dict)
         if "_last_lr" in state_dict:
             self._last_lr = list(state_dict["_last_lr"])
         self._restore_optimizer()
