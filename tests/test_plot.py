@@ -102,7 +102,10 @@ def test_plot_several_schedules_labels_epochs_and_log() -> None:
     assert ax.get_xlabel() == "epoch" and ax.get_title() == "two"
     assert ax.get_xlim() == (0.0, 10.0)
     guides = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
-    assert sorted(float(g.get_xdata()[0]) for g in guides) == [4.0, 7.0]
+    # a dotted guide at each boundary: StepLR's drops (30, 60, 90), MultiStepLR's milestones
+    marks = sorted({m / 10 for m in (*a.boundaries, *b.boundaries) if m < 100})
+    assert marks == [3.0, 4.0, 6.0, 7.0, 9.0]
+    assert sorted(float(g.get_xdata()[0]) for g in guides) == marks
 
 
 def test_plot_default_steps_cover_every_schedule_but_stop_each_at_its_end() -> None:

@@ -53,6 +53,10 @@ class StepLR(Multiplicative):
     def length(self) -> int:
         return 3 * self.step_size + self.step_size // 2
 
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(float(k * self.step_size) for k in range(1, 4))
+
 
 @schedule_class
 class MultiStepLR(Multiplicative):
