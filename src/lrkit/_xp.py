@@ -181,6 +181,19 @@ class _NumpyNamespace(Namespace):
         return out
 
     def lookup(self, edges: Sequence[float], tables: Sequence[Sequence[float]], t: Any) -> Any:
+        t = np.asarray(t)
+        flat = t.reshape(-1)
+        if flat.size > 1 and bool((flat[1:] >= flat[:-1]).all()):
+            # Sorted steps (a curve): fill each run between edges as a slice.
+            side: Any = "left"  # where each run begins
+            cuts = [*np.searchsorted(flat, np.asarray(edges), side=side).tolist(), flat.size]
+            out = []
+            for table in tables:
+                filled = np.empty(flat.shape, dtype=np.asarray(table).dtype)
+                for i, value in enumerate(table):
+                    filled[cuts[i] : cuts[i + 1]] = value
+                out.append(filled.reshape(t.shape))
+            return tuple(out)
         index = _bucket(edges, t, closed_left=True) - 1
         return tuple(np.asarray(table)[index] for table in tables)
 

@@ -121,14 +121,19 @@ class SequentialLR(LRScheduler):
         self._last_lr = list(first.get_last_lr())
 
     def step(self) -> None:  # type: ignore[override]
-        self.last_epoch += 1
-        index = bisect_right(self._milestones, self.last_epoch)
-        child = self._schedulers[index]
-        if index > 0 and self._milestones[index - 1] == self.last_epoch:
-            child._update_lr(0)
-        else:
+        t = self.last_epoch = self.last_epoch + 1
+        milestones = self._milestones
+        if not milestones or t > milestones[-1]:  # most steps: the last child runs on
+            child = self._schedulers[-1]
             child.step()
-        self._last_lr = list(child.get_last_lr())
+        else:
+            index = bisect_right(milestones, t)
+            child = self._schedulers[index]
+            if index > 0 and milestones[index - 1] == t:
+                child._update_lr(0)  # the child starts at its own step 0
+            else:
+                child.step()
+        self._last_lr = list(child._last_lr)
 
     def state_dict(self) -> dict[str, Any]:
         return {
@@ -226,15 +231,15 @@ class ChainedScheduler(LRScheduler):
             groups = self.optimizer.param_groups
             exact = len(groups) == len(final[k])
             if exact:
-                for group, before in zip(groups, final[k - 1], strict=False):
+                for group, before in zip(groups, final[k - 1]):  # noqa: B905 (lengths checked)
                     lr = group["lr"]
                     if lr.__class__ is not float or (lr != before and not _same(lr, before)):
                         exact = False
                         break
             if exact and all(child.last_epoch == t - 1 for child in children):
-                for group, value in zip(groups, final[k], strict=False):
+                for group, value in zip(groups, final[k]):  # noqa: B905
                     group["lr"] = value
-                for child, child_rows in zip(children, rows, strict=False):
+                for child, child_rows in zip(children, rows):  # noqa: B905
                     child.last_epoch = t
                     child._step_count += 1
                     child._last_lr = list(child_rows[k])
