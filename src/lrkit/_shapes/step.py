@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from lrkit._errors import check_int, check_real, fail_type
 from lrkit._schedule import check_lr, schedule_class
 from lrkit._shapes._base import Multiplicative
-from lrkit._xp import Namespace
+from lrkit._xp import SCALAR, Namespace
 
 __all__ = [
     "ConstantLR",
@@ -83,15 +84,20 @@ class MultiStepLR(Multiplicative):
 
     #: The milestones, sorted (derived in __post_init__).
     _sorted: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
+    #: The factor after k decays, gamma ** k, for k = 0..len(milestones) (derived).
+    _levels: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
         self._set("milestones", check_milestones("milestones", self.milestones))
         self._set("gamma", check_real("gamma", self.gamma, low=0.0))
         self._set("_sorted", tuple(float(m) for m in sorted(self.milestones)))
+        levels = (SCALAR.power(self.gamma, float(k)) for k in range(len(self._sorted) + 1))
+        self._set("_levels", tuple(levels))  # (a growing gamma overflows to inf, not an error)
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
-        return xp.power(self.gamma, xp.count_le(self._sorted, t))
+        # Piecewise constant: look up gamma ** (number of milestones <= t).
+        return xp.lookup((-math.inf, *self._sorted), (self._levels,), t)[0]
 
     @property
     def length(self) -> int:
