@@ -60,14 +60,16 @@ __all__ = [
 ]
 
 #: Steps evaluated ahead at once by the vectorised core: the first run is short (cheap
-#: construction), each next one twice as long, up to the largest.
+#: construction), each next one twice as long, up to the largest, and to at most
+#: _VALUES_MAX values held for all param groups together (memory stays small).
 _CHUNK = 64
 _CHUNK_MAX = 4096
+_VALUES_MAX = 1 << 16
 
 
-def next_chunk(previous: int) -> int:
+def next_chunk(previous: int, groups: int) -> int:
     """How many steps to evaluate ahead, given the length of the previous run."""
-    return min(_CHUNK_MAX, max(_CHUNK, 2 * previous))
+    return max(2, min(_CHUNK_MAX, _VALUES_MAX // max(groups, 1), max(_CHUNK, 2 * previous)))
 
 GET_LR_WARNING = "To get the last learning rate computed by the scheduler, use get_last_lr()."
 
@@ -146,7 +148,7 @@ class _ClosedForm(LRScheduler):
         """
         first = max(step - 1, 0)
         end = self._lrkit_batch.last_step if self._lrkit_batch is not None else None
-        size = next_chunk(len(self._lrkit_rows))
+        size = next_chunk(len(self._lrkit_rows), len(self._lrkit_schedules))
         last = first + size if end is None else min(first + size, int(end))
         steps = np.arange(first, max(last, step) + 1, dtype=np.float64)
         self._lrkit_rows = self._evaluate(steps)

@@ -207,7 +207,10 @@ class ChainedScheduler(LRScheduler):
 
     def _fill(self, step: int) -> None:
         first = max(step - 1, 0)
-        size = next_chunk(len(self._lrkit_rows[0]) if self._lrkit_rows else 0)
+        size = next_chunk(
+            len(self._lrkit_rows[0]) if self._lrkit_rows else 0,
+            len(self.optimizer.param_groups) * len(self._lrkit_parts),
+        )
         steps = np.arange(first, first + size + 1, dtype=np.float64)
         previous = np.maximum(steps - 1.0, 0.0)
         self._lrkit_rows = []
