@@ -71,6 +71,7 @@ def next_chunk(previous: int, groups: int) -> int:
     """How many steps to evaluate ahead, given the length of the previous run."""
     return max(2, min(_CHUNK_MAX, _VALUES_MAX // max(groups, 1), max(_CHUNK, 2 * previous)))
 
+
 GET_LR_WARNING = "To get the last learning rate computed by the scheduler, use get_last_lr()."
 
 
@@ -85,6 +86,15 @@ class _ClosedForm(LRScheduler):
     _ratio_at_zero_extrapolates: ClassVar[bool] = False
     #: torch's hyper-parameter attributes, saved in ``state_dict`` under the same names.
     _hyper: ClassVar[tuple[str, ...]] = ()
+    #: The closed form built for each param group, and torch's arguments it takes
+    #: (beside the group's lr; default: ``_hyper``), also the public attributes.
+    _core: ClassVar[type[Any]]
+    _arguments: ClassVar[tuple[str, ...]] = ()
+
+    # Values computed ahead: rows of every group's lr (and momentum) from step _lrkit_from.
+    _lrkit_rows: list[list[float]]
+    _lrkit_mrows: list[list[float]]
+    _lrkit_from: int
 
     def _start(self, optimizer: Any, last_epoch: int, schedules: list[Schedule]) -> None:
         """Attach to the optimizer (arguments already validated) and take the first step."""
@@ -157,10 +167,6 @@ class _ClosedForm(LRScheduler):
 
     def _after_fill(self, steps: npt.NDArray[np.float64]) -> None:
         """A hook for classes that cycle momentum too."""
-
-    _lrkit_rows: list[list[float]]
-    _lrkit_mrows: list[list[float]]
-    _lrkit_from: int
 
     def _rule_value(self, i: int, current: float, t: float, initial: bool) -> float:
         """torch's per-step rule for this class, applied to the group's current lr."""
@@ -342,11 +348,6 @@ class _ClosedForm(LRScheduler):
         """Rebuild the schedules from loaded hyper-parameters (validated)."""
         self._schedules = self._configure(bases, **hyper)
 
-    #: The closed form built for each param group, and torch's arguments it takes
-    #: (beside the group's lr; default: ``_hyper``), also the public attributes.
-    _core: ClassVar[type[Any]]
-    _arguments: ClassVar[tuple[str, ...]] = ()
-
     def _setup(self, optimizer: Any, last_epoch: int, **arguments: Any) -> None:
         """Validate everything, then attach to the optimizer: the shared constructor."""
         last_epoch = check_last_epoch(last_epoch)
@@ -385,13 +386,6 @@ def evaluate_rows(
 def _same(lr: float, exact: float) -> bool:
     """Whether a group's lr is still the exact value written (up to a few ulps of rounding)."""
     return lr == exact or abs(lr - exact) <= 1e-15 * abs(exact)
-
-
-def _get(hyper: dict[str, Any], owner: object, name: str, default: Any) -> Any:
-    """A loaded hyper-parameter, else the scheduler's current one, else the default."""
-    if name in hyper:
-        return hyper[name]
-    return getattr(owner, name, default)
 
 
 def _like(old: Any, new: Any) -> Any:
