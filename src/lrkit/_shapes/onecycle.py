@@ -156,10 +156,7 @@ class OneCycleLR(CyclesMomentum):
     @property
     def steps(self) -> int:
         """The cycle's length: ``total_steps`` or ``epochs * steps_per_epoch``."""
-        if self.total_steps is not None:
-            return self.total_steps
-        assert self.epochs is not None and self.steps_per_epoch is not None  # validated
-        return self.epochs * self.steps_per_epoch
+        return int(self._ends[-1]) + 1  # the last phase ends at total_steps - 1
 
     @property
     def initial_lr(self) -> float:
