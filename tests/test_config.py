@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from typing import Any
 
 import numpy as np
@@ -492,22 +491,20 @@ def test_config_rejects_a_callable(kind: str, key: str) -> None:
 
 
 def test_huge_constant_power_fails_fast() -> None:
+    # Float arithmetic, folded at construction: an error, never a giant integer (a hang
+    # would stop the suite; speed itself is not asserted in unit tests).
     for text in ("10 ** 10 ** 10", "9 ** 9 ** 9 ** 9", "(10 ** 10) ** (10 ** 10)", "2 ** 10000"):
-        start = time.perf_counter()
         with pytest.raises(InvalidValue, match=r"^lr_lambda must be .*finite.*overflow"):
             from_config({"type": "LambdaLR", "lr": 0.1, "lr_lambda": text})
-        assert time.perf_counter() - start < 0.5, text
 
 
 def test_huge_power_of_the_step_fails_fast_at_that_step() -> None:
     s = from_config({"type": "LambdaLR", "lr": 0.1, "lr_lambda": "epoch ** 10 ** 10"})
     assert s(0) == 0.0 and s(1) == 0.1
-    start = time.perf_counter()
     with pytest.raises(InvalidValue, match=r"^lr_lambda must be .*finite.*epoch=2\.0"):
         s(2)
     with pytest.raises(InvalidValue, match=r"epoch=2\.0"):
         s(np.array([0, 1, 2, 3]))
-    assert time.perf_counter() - start < 0.5
 
 
 def test_config_values_are_not_mutated() -> None:
