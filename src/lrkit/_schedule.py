@@ -110,6 +110,14 @@ class Schedule:
             if self.last_step is not None:
                 self._check_steps(float(t.max()))
         period = self._period()
+        if (
+            not whole
+            and period is not None
+            and t.size > 4 * period
+            and bool((t == np.floor(t)).all())
+            and float(t.max()) < 2.0**53
+        ):
+            t, whole = t.astype(np.int64), True  # whole steps held as floats
         # Overflow gives inf (as in torch), silently; 0 * inf is guarded in the formulas.
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             if whole and period is not None and t.size > 4 * period:
