@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import lrkit
-from lrkit._schedule import REGISTRY, Schedule
+from lrkit.core._schedule import REGISTRY, Schedule
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -28,7 +28,7 @@ from hypothesis import given, settings
 
 import lrkit
 from lrkit import gallery
-from lrkit._spec import SpecError, minimal_config, parse_spec, short_form
+from lrkit.config._spec import SpecError, minimal_config, parse_spec, short_form
 from lrkit.cli import main
 
 matplotlib.use("Agg")

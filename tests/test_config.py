@@ -36,7 +36,7 @@ from lrkit import (
     StepLR,
     from_config,
 )
-from lrkit._schedule import REGISTRY
+from lrkit.core._schedule import REGISTRY
 
 CONFIGS = settings(
     max_examples=50,

@@ -1,4 +1,4 @@
-"""Tests for lrkit._expr: the safe arithmetic expressions of configs."""
+"""Tests for lrkit.core._expr: the safe arithmetic expressions of configs."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrkit._errors import InvalidType, InvalidValue
-from lrkit._expr import MAX_DEPTH, MAX_LENGTH, Expr
-from lrkit._xp import NUMPY, SCALAR, Namespace
+from lrkit.core._errors import InvalidType, InvalidValue
+from lrkit.core._expr import MAX_DEPTH, MAX_LENGTH, Expr
+from lrkit.core._xp import NUMPY, SCALAR, Namespace
 
 EPOCHS = [0.0, 1.0, 2.0, 3.0, 5.0, 9.0, 10.0, 11.0, 37.0, 99.0, 100.0, 250.0, 123.5]
 

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 import lrkit
 import lrkit.plot as lp
-from lrkit._plateau import simulate
+from lrkit.core._plateau import simulate
 from lrkit._termplot import render, summary
 from lrkit.preview import preview
 
@@ -43,7 +43,7 @@ def lr_lines(ax: Any) -> list[Any]:
 
 def test_importing_lrkit_imports_neither_matplotlib_nor_torch() -> None:
     code = (
-        "import sys, lrkit, lrkit.plot, lrkit.cli, lrkit.gallery, lrkit.preview, lrkit._spec\n"
+        "import sys, lrkit, lrkit.plot, lrkit.cli, lrkit.gallery, lrkit.preview, lrkit.config._spec\n"
         "import lrkit.__main__\n"
         "bad = [m for m in ('matplotlib', 'torch', 'yaml') if m in sys.modules]\n"
         "assert not bad, bad\n"

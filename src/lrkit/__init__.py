@@ -8,31 +8,35 @@ vectorised over numpy arrays, and free of torch::
     >>> s(0), s(100)
     (0.1, 0.001)
 
-Layers: the closed forms (``lrkit``), composition (:class:`SequentialLR`,
-:class:`ChainedScheduler`), configs (:func:`from_config`, ``Schedule.to_config``), and
-the torch-compatible stateful classes in ``lrkit.torch`` (which imports torch).
+Layers, each importing only the ones before it: ``lrkit.core`` (the closed forms),
+``lrkit.compose`` (:class:`SequentialLR`, :class:`ChainedScheduler`), ``lrkit.config``
+(:func:`from_config`, ``Schedule.to_config``, CLI specs), ``lrkit.torch`` (the drop-in
+for ``torch.optim.lr_scheduler``, which imports torch) and the tools (``lrkit.plot``,
+``lrkit.gallery``, ``lrkit.preview``, the ``lrkit`` command).
 """
 
-from lrkit._compose import ChainedScheduler, SequentialLR
-from lrkit._config import from_config
-from lrkit._errors import InvalidType, InvalidValue
-from lrkit._expr import Expr
-from lrkit._schedule import Schedule
-from lrkit._shapes.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
-from lrkit._shapes.cyclic import CyclicLR
-from lrkit._shapes.functional import LambdaLR, MultiplicativeLR
-from lrkit._shapes.momentum import Momentum
-from lrkit._shapes.onecycle import OneCycleLR
-from lrkit._shapes.step import (
+from lrkit._version import __version__
+from lrkit.compose import ChainedScheduler, SequentialLR
+from lrkit.config import from_config
+from lrkit.core import (
     ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
+    Expr,
+    InvalidType,
+    InvalidValue,
+    LambdaLR,
     LinearLR,
+    Momentum,
+    MultiplicativeLR,
     MultiStepLR,
+    OneCycleLR,
     PolynomialLR,
+    Schedule,
     StepLR,
 )
-
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:

@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from lrkit._errors import LrkitError
-from lrkit._spec import Spec, SpecError, parse_spec
+from lrkit.core._errors import LrkitError
+from lrkit.config._spec import Spec, SpecError, parse_spec
 
 __all__ = ["build_parser", "main"]
 

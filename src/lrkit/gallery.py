@@ -3,7 +3,7 @@
 Each :class:`Entry` is one picture: one or more schedules with the arguments of the
 tutorial examples where they give some, and everyday ones where they do not.
 ``ReduceLROnPlateau`` has no closed form; its entry feeds lrkit's plateau rule
-(:func:`lrkit._plateau.simulate`, the one ``lrkit.torch.ReduceLROnPlateau`` runs) a
+(:func:`lrkit.core._plateau.simulate`, the one ``lrkit.torch.ReduceLROnPlateau`` runs) a
 synthetic validation loss: a decaying curve with noise from a fixed seed, the same on
 every machine.
 
@@ -25,14 +25,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrkit._compose import ChainedScheduler, SequentialLR
-from lrkit._expr import Expr
-from lrkit._schedule import Schedule
-from lrkit._shapes.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
-from lrkit._shapes.cyclic import CyclicLR
-from lrkit._shapes.functional import LambdaLR, MultiplicativeLR
-from lrkit._shapes.onecycle import OneCycleLR
-from lrkit._shapes.step import (
+from lrkit.compose._sequence import ChainedScheduler, SequentialLR
+from lrkit.core._expr import Expr
+from lrkit.core._schedule import Schedule
+from lrkit.core._cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+from lrkit.core._cyclic import CyclicLR
+from lrkit.core._functional import LambdaLR, MultiplicativeLR
+from lrkit.core._onecycle import OneCycleLR
+from lrkit.core._step import (
     ConstantLR,
     ExponentialLR,
     LinearLR,
@@ -40,7 +40,7 @@ from lrkit._shapes.step import (
     PolynomialLR,
     StepLR,
 )
-from lrkit._spec import minimal_config, short_form
+from lrkit.config._spec import minimal_config, short_form
 from lrkit.plot import Curve
 
 __all__ = ["ENTRIES", "Entry", "build", "by_name", "markdown", "synthetic_loss"]
@@ -77,7 +77,7 @@ class Plateau:
         return {"type": "ReduceLROnPlateau", "lr": self.lr, **self.options}
 
     def curve(self) -> Curve:
-        from lrkit._plateau import simulate
+        from lrkit.core._plateau import simulate
 
         metric = synthetic_loss(self.epochs, self.seed)
         lr = simulate(metric, self.lr, **self.options)

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
-from lrkit._errors import LrkitError, check_int, fail, fail_type
+from lrkit.core._errors import LrkitError, check_int, fail, fail_type
 
 __all__ = ["EPOCH_WARNING", "LRScheduler"]
 

@@ -25,11 +25,11 @@ import torch
 from torch import Tensor
 
 import lrkit
-from lrkit._errors import check_bool, check_real, fail, fail_type
-from lrkit._expr import Expr
-from lrkit._schedule import Schedule, batched
-from lrkit._shapes.cyclic import MODES
-from lrkit._xp import NUMPY, SCALAR
+from lrkit.core._errors import check_bool, check_real, fail, fail_type
+from lrkit.core._expr import Expr
+from lrkit.core._schedule import Schedule, batched
+from lrkit.core._cyclic import MODES
+from lrkit.core._xp import NUMPY, SCALAR
 from lrkit.torch._base import (
     LRScheduler,
     as_float,

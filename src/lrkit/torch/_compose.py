@@ -11,9 +11,9 @@ import numpy as np
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
 import lrkit
-from lrkit._compose import check_milestones
-from lrkit._errors import fail, fail_type
-from lrkit._schedule import batched
+from lrkit.compose._sequence import check_milestones
+from lrkit.core._errors import fail, fail_type
+from lrkit.core._schedule import batched
 from lrkit.torch._base import LRScheduler, as_float, copy_value, param_groups, write
 from lrkit.torch._closed import _ClosedForm, _same, evaluate_rows, next_chunk
 from lrkit.torch._plateau import ReduceLROnPlateau

@@ -1,12 +1,12 @@
-"""ReduceLROnPlateau: the torch-compatible shell around :class:`lrkit._plateau.PlateauRule`."""
+"""ReduceLROnPlateau: the torch-compatible shell around :class:`lrkit.core._plateau.PlateauRule`."""
 
 from __future__ import annotations
 
 import warnings
 from typing import Any
 
-from lrkit._errors import check_real
-from lrkit._plateau import PlateauRule, PlateauState
+from lrkit.core._errors import check_real
+from lrkit.core._plateau import PlateauRule, PlateauState
 from lrkit.torch._base import (
     EPOCH_WARNING,
     LRScheduler,
@@ -23,8 +23,8 @@ __all__ = ["ReduceLROnPlateau"]
 class ReduceLROnPlateau(LRScheduler):
     """Cut the learning rate when a metric stops improving (torch's class, same arguments).
 
-    The decision rule is :class:`lrkit._plateau.PlateauRule` (also used by
-    :func:`lrkit._plateau.simulate` for plots); this class only holds the counters and
+    The decision rule is :class:`lrkit.core._plateau.PlateauRule` (also used by
+    :func:`lrkit.core._plateau.simulate` for plots); this class only holds the counters and
     writes the optimizer. ``factor`` must be in [0, 1) (torch accepts negative factors,
     which give negative rates); ``patience`` and ``cooldown`` are integers >= 0.
     """

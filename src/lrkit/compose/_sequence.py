@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lrkit._errors import check_int, fail, fail_type
-from lrkit._schedule import Schedule, schedule_class
-from lrkit._shapes._base import Multiplicative
-from lrkit._shapes.cosine import CosineAnnealingLR
-from lrkit._xp import Namespace
+from lrkit.core._errors import check_int, fail, fail_type
+from lrkit.core._schedule import Schedule, schedule_class
+from lrkit.core._scaled import Multiplicative
+from lrkit.core._cosine import CosineAnnealingLR
+from lrkit.core._xp import Namespace
 
-__all__ = ["ChainedScheduler", "SequentialLR"]
+__all__ = ["ChainedScheduler", "SequentialLR", "chainable"]
 
 
 def check_children(argument: str, value: Any) -> tuple[Schedule, ...]:
@@ -168,10 +168,15 @@ def _lr_of(child: Schedule) -> float:
     return lr
 
 
-def _chainable(child: Schedule) -> bool:
-    if isinstance(child, CosineAnnealingLR):
-        return child.eta_min == 0.0
-    return isinstance(child, Multiplicative) and child.is_multiplicative()
+def chainable(schedule: Schedule) -> bool:
+    """Whether torch's per-step rule for ``schedule`` multiplies the current rate by a factor.
+
+    True for the products of per-step factors (:class:`~lrkit.core.Multiplicative`) and
+    for a cosine annealed to 0; a chain of such schedules is the product of their factors.
+    """
+    if isinstance(schedule, CosineAnnealingLR):
+        return schedule.eta_min == 0.0
+    return isinstance(schedule, Multiplicative)
 
 
 @schedule_class
@@ -204,7 +209,7 @@ class ChainedScheduler(Schedule):
     def __post_init__(self) -> None:
         children = check_children("schedulers", self.schedulers)
         for i, child in enumerate(children):
-            if not _chainable(child):
+            if not chainable(child):
                 fail(
                     f"schedulers[{i}]",
                     "a multiplicative schedule (StepLR, MultiStepLR, ConstantLR, LinearLR, "

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lrkit._errors import check_bool, check_choice, check_int, check_real, fail, fail_type
-from lrkit._expr import Expr
-from lrkit._schedule import apply_elementwise, check_lr, schedule_class
-from lrkit._shapes.momentum import CyclesMomentum
-from lrkit._xp import Namespace
+from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail, fail_type
+from lrkit.core._expr import Expr
+from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
+from lrkit.core._momentum import CyclesMomentum
+from lrkit.core._xp import Namespace
 
 __all__ = ["CyclicLR"]
 
@@ -45,10 +45,11 @@ class CyclicLR(CyclesMomentum):
         gamma: the base of ``exp_range``'s scale (>= 0).
         scale_fn: a custom amplitude scale: a Python callable, or an expression string
             in ``x`` such as ``"1 / (2.0 ** (x - 1))"``.
-        scale_mode: ``'cycle'`` or ``'iterations'``: what ``scale_fn`` is applied to.
-            Only with ``scale_fn``: the built-in modes fix it, as in torch.
+        scale_mode: ``'cycle'`` or ``'iterations'``: what the amplitude scale is applied
+            to (default: ``'cycle'``, or ``'iterations'`` for ``exp_range``).
         cycle_momentum: whether to cycle momentum (``base_momentum`` to ``max_momentum``).
-        base_momentum, max_momentum: the momentum bounds, in [0, 1].
+        base_momentum, max_momentum: the momentum bounds (finite numbers; SGD takes any
+            momentum >= 0, Adam any beta1 in [0, 1)).
 
     >>> s = CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=10)
     >>> [round(s(t), 4) for t in (0, 5, 10, 15, 20)]
@@ -85,18 +86,9 @@ class CyclicLR(CyclesMomentum):
             fail_type("scale_fn", "a callable, an expression string in x, or None", scale_fn)
         if self.scale_mode is not None:
             check_choice("scale_mode", self.scale_mode, SCALE_MODES)
-            if scale_fn is None and self.scale_mode != self._mode_scale_mode():
-                fail(
-                    "scale_mode",
-                    f"{self._mode_scale_mode()!r} or None with mode={self.mode!r}",
-                    self.scale_mode,
-                    hint="scale_mode only applies to a custom scale_fn",
-                )
         self._set("cycle_momentum", check_bool("cycle_momentum", self.cycle_momentum))
-        self._set(
-            "base_momentum", check_real("base_momentum", self.base_momentum, low=0.0, high=1.0)
-        )
-        self._set("max_momentum", check_real("max_momentum", self.max_momentum, low=0.0, high=1.0))
+        self._set("base_momentum", check_real("base_momentum", self.base_momentum))
+        self._set("max_momentum", check_real("max_momentum", self.max_momentum))
 
     def _mode_scale_mode(self) -> str:
         return "iterations" if self.mode == "exp_range" else "cycle"
@@ -104,7 +96,7 @@ class CyclicLR(CyclesMomentum):
     @property
     def effective_scale_mode(self) -> str:
         """What the amplitude scale is a function of: ``'cycle'`` or ``'iterations'``."""
-        if self.scale_fn is not None and self.scale_mode is not None:
+        if self.scale_mode is not None:
             return self.scale_mode
         if self.scale_fn is not None:
             return "cycle"
@@ -115,17 +107,24 @@ class CyclicLR(CyclesMomentum):
         """The length of one cycle, in steps."""
         return self.step_size_up + (self.step_size_down or self.step_size_up)
 
-    def _height(self, xp: Namespace, t: Any) -> Any:
-        """The position within the cycle times the amplitude scale, in [0, 1] for built-ins."""
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        """``(triangle, x)``: the position within the cycle in [0, 1], and what the amplitude
+        scale is applied to (the cycle number or the step; None for a plain triangle)."""
         up = self.step_size_up
         down = self.step_size_down or up
         total = up + down
         r = t % total  # exact (integers stay integers)
-        cycle = t // total + 1.0
         triangle = xp.where(r <= up, r / up, (total - r) / down)
         if self.scale_fn is None and self.mode == "triangular":
+            return triangle, None
+        return triangle, (t // total + 1.0 if self.effective_scale_mode == "cycle" else t)
+
+    def _height(self, xp: Namespace, shape: Any) -> Any:
+        """The position within the cycle times the amplitude scale, in [0, 1] for built-ins."""
+        triangle, x = shape
+        if x is None:
             return triangle
-        scale = self._scale(xp, cycle if self.effective_scale_mode == "cycle" else t)
+        scale = self._scale(xp, x)  # a user's scale_fn is called here, once per call
         # At a cycle's start the height is 0 even where a growing scale overflowed.
         return xp.where(triangle == 0.0, 0.0, triangle * scale)
 
@@ -143,11 +142,11 @@ class CyclicLR(CyclesMomentum):
             return xp.power(0.5, x - 1.0)
         return xp.power(self.gamma, x)
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self.base_lr + (self.max_lr - self.base_lr) * self._height(xp, t)
+    def _rate(self, xp: Namespace, shape: Any) -> Any:
+        return self.base_lr + (self.max_lr - self.base_lr) * self._height(xp, shape)
 
-    def _momentum_value(self, xp: Namespace, t: Any) -> Any:
-        return self.max_momentum - (self.max_momentum - self.base_momentum) * self._height(xp, t)
+    def _momentum_rate(self, xp: Namespace, shape: Any) -> Any:
+        return self.max_momentum - (self.max_momentum - self.base_momentum) * self._height(xp, shape)
 
     @property
     def length(self) -> int:

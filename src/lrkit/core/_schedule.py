@@ -3,8 +3,13 @@
 A schedule's step ``t`` is the number of ``scheduler.step()`` calls made so far (torch's
 ``last_epoch``): ``schedule(0)`` is the learning rate right after the scheduler is built.
 Each concrete schedule is a frozen dataclass whose fields are its arguments; its whole
-definition is one method, ``_value(xp, t)``, written once against an array namespace
-(:mod:`lrkit._xp`) so that it runs on Python floats and on numpy arrays alike.
+definition is its class: the formula is written once against an array namespace
+(:mod:`lrkit.core._xp`) so that it runs on Python floats and on numpy arrays alike.
+
+A formula is split where param groups part ways: ``_shape(xp, t)`` is the part that does
+not depend on the rates (a factor, a phase, a position in a cycle) and ``_rate(xp, shape)``
+turns it into a learning rate. ``schedule(t) == schedule.rate(schedule.shape(t))`` exactly,
+so the torch layer computes the shape once per step and the rate once per param group.
 """
 
 from __future__ import annotations
@@ -18,13 +23,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 import numpy as np
 import numpy.typing as npt
 
-from lrkit._errors import check_real, fail, fail_type, unwrap_scalar
-from lrkit._xp import NUMPY, SCALAR, Namespace
+from lrkit.core._errors import check_real, fail, fail_type, unwrap_scalar
+from lrkit.core._xp import NUMPY, SCALAR, Namespace
 
-__all__ = ["REGISTRY", "Schedule", "arguments", "batched", "schedule_class"]
+__all__ = ["REGISTRY", "Schedule", "arguments", "schedule_class"]
 
 FloatArray = npt.NDArray[np.float64]
-ScheduleT = TypeVar("ScheduleT", bound="Schedule")
 
 #: Every concrete schedule class, by its config ``type`` name.
 REGISTRY: dict[str, type[Schedule]] = {}
@@ -66,8 +70,31 @@ class Schedule:
 
     # -- the formula ---------------------------------------------------------------
     def _value(self, xp: Namespace, t: Any) -> Any:
-        """The learning rate at step ``t`` (a float for SCALAR, an array for NUMPY)."""
-        raise NotImplementedError
+        """The learning rate at step ``t`` (a float for SCALAR, an array for NUMPY).
+
+        A subclass defines either this or the pair ``_shape``/``_rate``.
+        """
+        return self._rate(xp, self._shape(xp, t))
+
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        """The part of the formula at step ``t`` that does not depend on the rates."""
+        return t
+
+    def _rate(self, xp: Namespace, shape: Any) -> Any:
+        """The learning rate from ``_shape(xp, t)``."""
+        return self._value(xp, shape)
+
+    def shape(self, step: float) -> Any:
+        """The rate-free part of the formula at ``step`` (no checks; a Python number step).
+
+        ``rate(shape(t)) == self(t)`` exactly. Param groups that share every argument but
+        their rates share the shape: the torch layer computes it once per step.
+        """
+        return self._shape(SCALAR, step)
+
+    def rate(self, shape: Any) -> float:
+        """The learning rate for a value returned by :meth:`shape`."""
+        return float(self._rate(SCALAR, shape))
 
     def _check_steps(self, largest: float) -> None:
         """Raise if a step beyond the schedule's domain was asked for (default: none)."""
@@ -187,32 +214,6 @@ class Schedule:
     def _set(self, name: str, value: Any) -> None:
         """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""
         object.__setattr__(self, name, value)
-
-
-def batched(schedules: Sequence[ScheduleT]) -> ScheduleT | None:
-    """One schedule standing for several that differ only in numbers (one per param group).
-
-    The fields that differ become numpy arrays, so one scalar evaluation
-    ``batch._value(SCALAR, t)`` returns every group's value at once, by the very same
-    formula (formulas only do arithmetic with such fields). Returns the schedule itself
-    for one group, and None when the schedules differ in anything but numbers
-    (different functions, say): evaluate them one by one then.
-    """
-    first = schedules[0]
-    if len(schedules) == 1:
-        return first
-    if any(type(s) is not type(first) for s in schedules):
-        return None
-    batch = object.__new__(type(first))
-    for name, value in vars(first).items():
-        values = [vars(s)[name] for s in schedules]
-        if all(v is value or (type(v) is type(value) and v == value) for v in values):
-            object.__setattr__(batch, name, value)
-        elif all(isinstance(v, float) for v in values):
-            object.__setattr__(batch, name, np.array(values, dtype=np.float64))
-        else:
-            return None
-    return batch
 
 
 def arguments(schedule: Schedule | type[Schedule]) -> list[dataclasses.Field[Any]]:

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import field
 from typing import Any
 
-from lrkit._errors import check_bool, check_choice, check_int, check_real, fail
-from lrkit._schedule import check_lr, schedule_class
-from lrkit._shapes.cosine import blend, half_cosine
-from lrkit._shapes.momentum import CyclesMomentum
-from lrkit._xp import Namespace
+from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail
+from lrkit.core._schedule import check_lr, schedule_class
+from lrkit.core._cosine import cosine_mix, linear_mix
+from lrkit.core._momentum import CyclesMomentum
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["OneCycleLR"]
 
 
-def anneal(xp: Namespace, strategy: str, start: float, end: float, t: Any, t0: float, t1: float) -> Any:
-    """Go from ``start`` at step ``t0`` to ``end`` at step ``t1`` (cos or linear).
-
-    Written as a weighted mean with the weight computed from the distance to ``t1``,
-    so the phase lands exactly on ``end``.
-    """
-    span = t1 - t0
-    if strategy == "cos":
-        return blend(
-            xp,
-            start,
-            end,
-            lambda: half_cosine(xp, t1 - t, span),
-            lambda: half_cosine(xp, t - t0, span),
-        )
-    return blend(xp, start, end, lambda: (t1 - t) / span, lambda: (t - t0) / span)
+#: The values each phase goes between, by torch's names: (start lr, end lr, start
+#: momentum, end momentum); ``levels`` gives the numbers.
+TWO_PHASES = (
+    ("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+    ("max_lr", "min_lr", "base_momentum", "max_momentum"),
+)
+THREE_PHASES = (
+    ("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+    ("max_lr", "initial_lr", "base_momentum", "max_momentum"),
+    ("initial_lr", "min_lr", "max_momentum", "max_momentum"),
+)
 
 
 @schedule_class
@@ -64,7 +60,8 @@ class OneCycleLR(CyclesMomentum):
         pct_start: the fraction of the cycle spent warming up, in [0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
         cycle_momentum: whether to cycle momentum.
-        base_momentum, max_momentum: the momentum bounds, in [0, 1].
+        base_momentum, max_momentum: the momentum bounds (finite numbers, as the optimizer
+            allows).
         div_factor: ``max_lr / initial lr`` (> 0).
         final_div_factor: ``initial lr / min_lr`` (> 0).
         three_phase: the paper's symmetric warm-up and cool-down, then the final decay.
@@ -99,10 +96,8 @@ class OneCycleLR(CyclesMomentum):
             "anneal_strategy", check_choice("anneal_strategy", self.anneal_strategy, ("cos", "linear"))
         )
         self._set("cycle_momentum", check_bool("cycle_momentum", self.cycle_momentum))
-        self._set(
-            "base_momentum", check_real("base_momentum", self.base_momentum, low=0.0, high=1.0)
-        )
-        self._set("max_momentum", check_real("max_momentum", self.max_momentum, low=0.0, high=1.0))
+        self._set("base_momentum", check_real("base_momentum", self.base_momentum))
+        self._set("max_momentum", check_real("max_momentum", self.max_momentum))
         self._set("div_factor", check_real("div_factor", self.div_factor, low=0.0, low_open=True))
         self._set(
             "final_div_factor",
@@ -179,40 +174,79 @@ class OneCycleLR(CyclesMomentum):
                 largest,
             )
 
-    def _phases(self, a: float, peak: float, low: float, b: float) -> list[tuple[float, float]]:
-        """(start, end) values of each phase: lr uses (init, max, init, min)."""
-        if self.three_phase:
-            return [(a, peak), (peak, b), (b, low)]
-        return [(a, peak), (peak, low)]
+    @property
+    def phases(self) -> tuple[tuple[float, str, str, str, str], ...]:
+        """The phase table: ``(end_step, start_lr, end_lr, start_momentum, end_momentum)``
+        for each phase, the values named as in :attr:`levels` (and as torch names its
+        param-group keys). A phase runs up to and including its ``end_step``.
 
-    def _run(self, xp: Namespace, t: Any, values: list[tuple[float, float]]) -> Any:
-        """Phase ``i`` (up to and including step ``ends[i]``) anneals ``values[i]``."""
-        ends = self._ends
-        strategy = self.anneal_strategy
-        last = len(ends) - 1
-        begins = (0.0, *ends[:-1])
+        >>> OneCycleLR(max_lr=0.1, total_steps=100).phases[0]
+        (29.0, 'initial_lr', 'max_lr', 'max_momentum', 'base_momentum')
+        """
+        names = THREE_PHASES if self.three_phase else TWO_PHASES
+        return tuple((end, *keys) for end, keys in zip(self._ends, names, strict=True))
 
-        def phase(i: int) -> Callable[[Any], Any]:
-            # The last phase holds its end value past its end (torch extrapolates).
+    @property
+    def levels(self) -> dict[str, float]:
+        """The values the phases go between, by name."""
+        return {
+            "initial_lr": self.initial_lr,
+            "max_lr": self.max_lr,
+            "min_lr": self.min_lr,
+            "max_momentum": self.max_momentum,
+            "base_momentum": self.base_momentum,
+        }
+
+    def anneal(self, shape: tuple[int, float, float], start: float, end: float) -> float:
+        """Go from ``start`` to ``end`` through the phase position ``shape`` (from :meth:`shape`)."""
+        _, done, span = shape
+        return float(self._anneal(SCALAR, start, end, done, span))
+
+    def _anneal(self, xp: Namespace, start: Any, end: Any, done: Any, span: Any) -> Any:
+        mix = cosine_mix if self.anneal_strategy == "cos" else linear_mix
+        return mix(xp, start, end, done, span)
+
+    def _span(self, i: int) -> tuple[float, float]:
+        """Where phase ``i`` begins and its length."""
+        begin = self._ends[i - 1] if i else 0.0
+        return begin, self._ends[i] - begin
+
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        """``(phase, steps done in it, its length)`` for a single step; the last phase holds
+        its end value past its end (torch extrapolates)."""
+        i = bisect.bisect_left(self._ends[:-1], t)
+        begin, span = self._span(i)
+        if i == len(self._ends) - 1:
+            t = min(t, self._ends[i])
+        return i, t - begin, span
+
+    def _rate(self, xp: Namespace, shape: Any) -> Any:
+        phase = self.phases[shape[0]]
+        return self._anneal(xp, self.levels[phase[1]], self.levels[phase[2]], shape[1], shape[2])
+
+    def _momentum_rate(self, xp: Namespace, shape: Any) -> Any:
+        phase = self.phases[shape[0]]
+        return self._anneal(xp, self.levels[phase[3]], self.levels[phase[4]], shape[1], shape[2])
+
+    def _run(self, xp: Namespace, t: Any, first: int) -> Any:
+        """Every step at once: phase ``i`` anneals between the levels named at ``first``."""
+        levels = self.levels
+        last = len(self._ends) - 1
+
+        def piece(i: int) -> Callable[[Any], Any]:
+            begin, span = self._span(i)
+            a, b = levels[self.phases[i][first]], levels[self.phases[i][first + 1]]
             if i == last:
-                return lambda s: anneal(
-                    xp, strategy, *values[i], xp.minimum(s, ends[i]), begins[i], ends[i]
-                )
-            return lambda s: anneal(xp, strategy, *values[i], s, begins[i], ends[i])
+                return lambda s: self._anneal(xp, a, b, xp.minimum(s, self._ends[i]) - begin, span)
+            return lambda s: self._anneal(xp, a, b, s - begin, span)
 
-        return xp.piecewise(t, ends[:-1], [phase(i) for i in range(last + 1)], closed_left=False)
+        return xp.piecewise(t, self._ends[:-1], [piece(i) for i in range(last + 1)], closed_left=False)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        init = self.initial_lr
-        return self._run(xp, t, self._phases(init, self.max_lr, self.min_lr, init))
+        return self._run(xp, t, 1)
 
     def _momentum_value(self, xp: Namespace, t: Any) -> Any:
-        hi, lo = self.max_momentum, self.base_momentum
-        if self.three_phase:
-            values = [(hi, lo), (lo, hi), (hi, hi)]
-        else:
-            values = [(hi, lo), (lo, hi)]
-        return self._run(xp, t, values)
+        return self._run(xp, t, 3)
 
     @property
     def length(self) -> int:

@@ -4,21 +4,20 @@ Both use the half-cosine weight ``w(d) = (1 + cos(pi (T - d) / T)) / 2`` written
 ``sin^2(pi/2 * d / T)``, where ``d`` is the distance *to the trough*: one trigonometric
 call per step, and full relative precision right next to the trough (where
 ``1 + cos`` would cancel). The step is first reduced modulo the period; float ``%`` is
-exact, so the phase is exact however large the step. :func:`blend` computes the weight
-of whichever end value is larger from its own distance, so a rate close to a much
+exact, so the phase is exact however large the step. :func:`cosine_mix` computes the
+weight of whichever end value is larger from its own distance, so a rate close to a much
 smaller end value keeps its full relative precision too.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import field
 from typing import Any
 
-from lrkit._errors import check_int, check_real
-from lrkit._schedule import Schedule, check_lr, schedule_class
-from lrkit._xp import Namespace
+from lrkit.core._errors import check_int, check_real
+from lrkit.core._schedule import Schedule, check_lr, schedule_class
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
 
@@ -31,24 +30,35 @@ def half_cosine(xp: Namespace, to_trough: Any, period: Any) -> Any:
     return s * s
 
 
-def blend(
-    xp: Namespace, a: Any, b: Any, weight_a: Callable[[], Any], weight_b: Callable[[], Any]
-) -> Any:
-    """``a * w + b * (1 - w)``, given ``w = weight_a()`` and ``1 - w = weight_b()``.
+def cosine_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
+    """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a half cosine.
 
-    Only the weight of the larger of ``a`` and ``b`` is computed (the other is one minus
-    it): its rounding then costs at most an ulp of the smaller end value, which keeps
-    the result's relative error at a few ulps even where ``a`` and ``b`` differ by
-    orders of magnitude. Where ``a`` and ``b`` are arrays (one per param group), both
-    weights are computed and the choice is made element by element.
+    ``a w + b (1 - w)`` with ``w = (1 + cos(pi done / span)) / 2``. Only the weight of the
+    larger of ``a`` and ``b`` is computed, from its own distance (the other is one minus
+    it): its rounding then costs at most an ulp of the smaller end value, so the result
+    keeps a few ulps of relative precision even where ``a`` and ``b`` differ by orders of
+    magnitude. Where ``a`` or ``b`` are arrays the choice is made element by element.
     """
     if isinstance(a, float) and isinstance(b, float):  # a choice on parameters, not steps
         if abs(b) > abs(a):
-            u = weight_b()
+            u = half_cosine(xp, done, span)
             return a * (1.0 - u) + b * u
-        w = weight_a()
+        w = half_cosine(xp, span - done, span)
         return a * w + b * (1.0 - w)
-    u, w = weight_b(), weight_a()
+    u, w = half_cosine(xp, done, span), half_cosine(xp, span - done, span)
+    return xp.where(xp.abs(b) > xp.abs(a), a * (1.0 - u) + b * u, a * w + b * (1.0 - w))
+
+
+def linear_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
+    """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a straight line, with the
+    same choice of weight as :func:`cosine_mix` (it lands exactly on ``b``)."""
+    if isinstance(a, float) and isinstance(b, float):
+        if abs(b) > abs(a):
+            u = done / span
+            return a * (1.0 - u) + b * u
+        w = (span - done) / span
+        return a * w + b * (1.0 - w)
+    u, w = done / span, (span - done) / span
     return xp.where(xp.abs(b) > xp.abs(a), a * (1.0 - u) + b * u, a * w + b * (1.0 - w))
 
 
@@ -83,33 +93,41 @@ class CosineAnnealingLR(Schedule):
         self._set("T_max", int(t_max) if t_max.is_integer() else t_max)
         self._set("eta_min", check_lr("eta_min", self.eta_min))
 
-    def _weight(self, xp: Namespace, t: Any) -> Any:
-        """The weight of ``lr``: 1 at the peaks, 0 at the troughs."""
-        period = float(self.T_max)
-        phase = t % (2.0 * period)  # exact
-        return half_cosine(xp, period - phase, period)  # sin^2 is even: fine past T_max
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        """The phase, ``t mod 2 T_max`` (exact; integers stay integers)."""
+        return t % (2 * self.T_max)
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        period = self.T_max
-        phase = t % (2 * period)  # exact (integers stay integers)
+    def _to_peak(self, xp: Namespace, phase: Any) -> Any:
+        """Steps from the nearest peak (the cosine is symmetric past ``T_max``)."""
+        return xp.minimum(phase, 2 * self.T_max - phase)
+
+    def _rate(self, xp: Namespace, phase: Any) -> Any:
         if self.eta_min == 0.0:
-            return self.lr * half_cosine(xp, period - phase, period)
-        return blend(
-            xp,
-            self.lr,
-            self.eta_min,
-            lambda: half_cosine(xp, period - phase, period),
-            lambda: half_cosine(xp, xp.minimum(phase, 2 * period - phase), period),
-        )
+            return self.lr * self._lr_weight(xp, phase)
+        return cosine_mix(xp, self.lr, self.eta_min, self._to_peak(xp, phase), self.T_max)
+
+    def _lr_weight(self, xp: Namespace, phase: Any) -> Any:
+        return half_cosine(xp, self.T_max - self._to_peak(xp, phase), self.T_max)
+
+    def _factor(self, xp: Namespace, t: Any) -> Any:
+        """The weight of ``lr`` (1 at the peaks, 0 at the troughs): the factor when eta_min = 0."""
+        return self._lr_weight(xp, self._shape(xp, t))
+
+    def step_from(self, previous: float, step: float) -> float:
+        r"""The rate at ``step`` by torch's recursion, from the rate ``previous`` at ``step - 1``.
+
+        .. math:: \eta_t = \eta_{min} + (\eta_{t-1} - \eta_{min}) \frac{w(t)}{w(t-1)}
+
+        with :math:`w` the weight of ``lr``; leaving a trough (:math:`w(t-1) = 0`) it adds
+        :math:`(\eta_0 - \eta_{min}) w(t)` instead.
+        """
+        now, before = self._factor(SCALAR, step), self._factor(SCALAR, step - 1)
+        if before == 0.0:
+            return previous + (self.lr - self.eta_min) * now
+        return self.eta_min + (previous - self.eta_min) * (now / before)
 
     def _period(self) -> int | None:
         return 2 * self.T_max if isinstance(self.T_max, int) else None
-
-    def is_multiplicative(self) -> bool:
-        return self.eta_min == 0.0
-
-    def _factor(self, xp: Namespace, t: Any) -> Any:
-        return self._weight(xp, t)
 
     @property
     def length(self) -> int:
@@ -168,28 +186,30 @@ class CosineAnnealingWarmRestarts(Schedule):
             self._set("_starts", tuple(starts))
             self._set("_lengths", tuple(float(self.T_0 * self.T_mult**i) for i in range(len(starts))))
 
-    def cycle_start_and_length(self, xp: Namespace, t: Any) -> tuple[Any, Any]:
-        """The step at which ``t``'s cycle starts, and that cycle's length ``T_i``."""
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        """``(T_cur, T_i)``: the steps done in ``t``'s cycle, and that cycle's length."""
         t0 = self.T_0
         if self.T_mult == 1:
-            return t - t % t0, float(t0)
+            return t % t0, float(t0)
         # Cycle starts are whole numbers: a lookup among them is exact (no logarithm).
         start, length = xp.lookup(self._starts, (self._starts, self._lengths), t)
-        return start, length
+        return t - start, length
+
+    def cycle(self, step: float) -> tuple[float, float]:
+        """``(T_cur, T_i)`` at ``step``: the steps done in its cycle, and the cycle's length.
+
+        >>> CosineAnnealingWarmRestarts(lr=0.1, T_0=10, T_mult=2).cycle(35)
+        (5.0, 40.0)
+        """
+        done, length = self._shape(SCALAR, float(step))
+        return float(done), float(length)
+
+    def _rate(self, xp: Namespace, shape: Any) -> Any:
+        done, length = shape
+        return cosine_mix(xp, self.lr, self.eta_min, done, length)
 
     def _period(self) -> int | None:
         return self.T_0 if self.T_mult == 1 else None
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        start, length = self.cycle_start_and_length(xp, t)
-        done = t - start
-        return blend(
-            xp,
-            self.lr,
-            self.eta_min,
-            lambda: half_cosine(xp, length - done, length),
-            lambda: half_cosine(xp, done, length),
-        )
 
     @property
     def length(self) -> int:

@@ -77,8 +77,8 @@ from typing import Any, Final, NoReturn
 
 import numpy as np
 
-from lrkit._errors import InvalidType, InvalidValue
-from lrkit._xp import Namespace
+from lrkit.core._errors import InvalidType, InvalidValue
+from lrkit.core._xp import Namespace
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expr"]
 
@@ -870,7 +870,7 @@ class Expr:
     >>> Expr("os.system(1)")
     Traceback (most recent call last):
     ...
-    lrkit._errors.InvalidValue: lr_lambda must be an arithmetic expression in epoch (numbers, + - * / // % **, comparisons, 'a if c else b', min, max, abs, math.<fn>), got 'os.system(1)' (calling 'os.system' is not allowed)
+    lrkit.core._errors.InvalidValue: lr_lambda must be an arithmetic expression in epoch (numbers, + - * / // % **, comparisons, 'a if c else b', min, max, abs, math.<fn>), got 'os.system(1)' (calling 'os.system' is not allowed)
     """
 
     source: str

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lrkit._errors import fail_type
-from lrkit._schedule import Schedule, schedule_class
-from lrkit._xp import Namespace
+from lrkit.core._errors import fail_type
+from lrkit.core._schedule import Schedule, schedule_class
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["CyclesMomentum", "Momentum"]
 
@@ -16,8 +16,16 @@ class CyclesMomentum(Schedule):
 
     cycle_momentum: bool
 
-    def _momentum_value(self, xp: Namespace, t: Any) -> Any:
+    def _momentum_rate(self, xp: Namespace, shape: Any) -> Any:
+        """The momentum from ``_shape(xp, t)``."""
         raise NotImplementedError
+
+    def _momentum_value(self, xp: Namespace, t: Any) -> Any:
+        return self._momentum_rate(xp, self._shape(xp, t))
+
+    def momentum_rate(self, shape: Any) -> float:
+        """The cycled momentum for a value returned by :meth:`shape`."""
+        return float(self._momentum_rate(SCALAR, shape))
 
     @property
     def momentum(self) -> Schedule | None:

@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from lrkit._errors import fail_type
-from lrkit._expr import Expr
-from lrkit._schedule import apply_elementwise, check_lr, schedule_class
-from lrkit._shapes._base import Multiplicative
-from lrkit._xp import SCALAR, Namespace
+from lrkit.core._errors import fail_type
+from lrkit.core._expr import Expr
+from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
+from lrkit.core._scaled import Multiplicative, Scaled
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["LambdaLR", "MultiplicativeLR"]
 
@@ -36,7 +36,7 @@ def call_function(fn: Factor | Expr, xp: Namespace, t: Any) -> Any:
 
 
 @schedule_class
-class LambdaLR(Multiplicative):
+class LambdaLR(Scaled):
     r"""The initial rate times a function of the step.
 
     .. math:: \eta_t = \eta_0 \, \lambda(t)
@@ -64,8 +64,13 @@ class LambdaLR(Multiplicative):
     def _factor(self, xp: Namespace, t: Any) -> Any:
         return call_function(self.lr_lambda, xp, t)
 
-    def is_multiplicative(self) -> bool:
-        return False  # torch's LambdaLR overwrites the rate instead of scaling it
+    # Param groups each have their own function: the shape is the step itself, and the
+    # function is called once per group and step.
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        return t
+
+    def _rate(self, xp: Namespace, t: Any) -> Any:
+        return self.lr * self._factor(xp, t)
 
     @property
     def length(self) -> int:
@@ -139,6 +144,16 @@ class MultiplicativeLR(Multiplicative):
                 cache = extended
         return cache
 
+    def step_factor(self, step: float) -> float:
+        """``lr_lambda(step)``: the number the rate is multiplied by at ``step``."""
+        return float(call_function(self.lr_lambda, SCALAR, step))
+
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        return t
+
+    def _rate(self, xp: Namespace, t: Any) -> Any:
+        return self._value(xp, t)
+
     def _factor(self, xp: Namespace, t: Any) -> Any:
         if self.lr != 0.0:
             return self._value(xp, t) / self.lr
@@ -159,6 +174,6 @@ class MultiplicativeLR(Multiplicative):
 
 
 def _numpy() -> Namespace:
-    from lrkit._xp import NUMPY
+    from lrkit.core._xp import NUMPY
 
     return NUMPY

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
 
-from lrkit._errors import check_int, check_real, fail_type
-from lrkit._schedule import check_lr, schedule_class
-from lrkit._shapes._base import Multiplicative
-from lrkit._xp import SCALAR, Namespace
+from lrkit.core._errors import check_int, check_real, fail_type
+from lrkit.core._schedule import check_lr, schedule_class
+from lrkit.core._scaled import Multiplicative
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = [
     "ConstantLR",
@@ -50,6 +51,10 @@ class StepLR(Multiplicative):
     def _factor(self, xp: Namespace, t: Any) -> Any:
         return xp.power(self.gamma, t // self.step_size)
 
+    def step_factor(self, step: float) -> float:
+        """``gamma`` at every non-zero multiple of ``step_size``, else 1."""
+        return self.gamma if step != 0 and step % self.step_size == 0 else 1.0
+
     @property
     def length(self) -> int:
         return 3 * self.step_size + self.step_size // 2
@@ -86,6 +91,8 @@ class MultiStepLR(Multiplicative):
     _sorted: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
     #: The factor after k decays, gamma ** k, for k = 0..len(milestones) (derived).
     _levels: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
+    #: How many times each milestone is listed (derived).
+    _counts: dict[float, int] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
@@ -94,10 +101,16 @@ class MultiStepLR(Multiplicative):
         self._set("_sorted", tuple(float(m) for m in sorted(self.milestones)))
         levels = (SCALAR.power(self.gamma, float(k)) for k in range(len(self._sorted) + 1))
         self._set("_levels", tuple(levels))  # (a growing gamma overflows to inf, not an error)
+        self._set("_counts", dict(Counter(self.milestones)))
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         # Piecewise constant: look up gamma ** (number of milestones <= t).
         return xp.lookup((-math.inf, *self._sorted), (self._levels,), t)[0]
+
+    def step_factor(self, step: float) -> float:
+        """``gamma ** n`` at a milestone listed ``n`` times, else 1."""
+        n = self._counts.get(step, 0)
+        return SCALAR.power(self.gamma, float(n)) if n else 1.0
 
     @property
     def length(self) -> int:
@@ -146,6 +159,14 @@ class ConstantLR(Multiplicative):
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         return xp.where(t < self.total_iters, self.factor, 1.0)
+
+    def step_factor(self, step: float) -> float:
+        """``factor`` at step 0, ``1 / factor`` at ``total_iters`` (inf for factor 0), else 1."""
+        if step == 0:
+            return self.factor
+        if step == self.total_iters:
+            return 1.0 / self.factor if self.factor else math.inf
+        return 1.0
 
     @property
     def length(self) -> int:
@@ -197,6 +218,15 @@ class LinearLR(Multiplicative):
         done = xp.minimum(t, n)
         return self.start_factor * ((n - done) / n) + self.end_factor * (done / n)
 
+    def step_factor(self, step: float) -> float:
+        """``start_factor`` at step 0, then the ratio of consecutive factors up to ``total_iters``."""
+        if step == 0:
+            return self.start_factor
+        if step > self.total_iters:
+            return 1.0
+        s, e, n = self.start_factor, self.end_factor, self.total_iters
+        return 1.0 + (e - s) / (n * s + (step - 1) * (e - s))
+
     @property
     def length(self) -> int:
         return 2 * self.total_iters
@@ -232,6 +262,10 @@ class ExponentialLR(Multiplicative):
     def _factor(self, xp: Namespace, t: Any) -> Any:
         return xp.power(self.gamma, t)
 
+    def step_factor(self, step: float) -> float:
+        """``gamma``, at every step."""
+        return self.gamma
+
     @property
     def length(self) -> int:
         return 100
@@ -265,6 +299,14 @@ class PolynomialLR(Multiplicative):
     def _factor(self, xp: Namespace, t: Any) -> Any:
         n = float(self.total_iters)
         return xp.power((n - xp.minimum(t, n)) / n, self.power)
+
+    def step_factor(self, step: float) -> float:
+        """The ratio of consecutive factors up to ``total_iters`` (the formula continued to
+        step -1 at step 0), then 1."""
+        if step > self.total_iters:
+            return 1.0
+        n = self.total_iters
+        return SCALAR.power((1.0 - step / n) / (1.0 - (step - 1) / n), self.power)
 
     @property
     def length(self) -> int:

@@ -13,8 +13,8 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from lrkit._errors import LrkitError, fail, fail_type
-from lrkit._schedule import REGISTRY, Schedule, arguments
+from lrkit.core._errors import LrkitError, fail, fail_type
+from lrkit.core._schedule import REGISTRY, Schedule, arguments
 
 __all__ = ["from_config"]
 

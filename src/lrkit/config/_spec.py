@@ -33,9 +33,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lrkit._config import _FUNCTION_KEYS, from_config
-from lrkit._errors import LrkitError
-from lrkit._schedule import REGISTRY, Schedule
+from lrkit.config._config import _FUNCTION_KEYS, from_config
+from lrkit.core._errors import LrkitError
+from lrkit.core._schedule import REGISTRY, Schedule
 
 __all__ = ["Spec", "SpecError", "minimal_config", "parse_spec", "short_form"]
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrkit._errors import check_choice, check_int, check_real, unwrap_scalar
+from lrkit.core._errors import check_choice, check_int, check_real, unwrap_scalar
 
 __all__ = ["PlateauRule", "PlateauState", "simulate"]
 

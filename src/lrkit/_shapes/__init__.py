@@ -1,1 +1,0 @@
-"""The closed forms, one module per family."""
