@@ -526,20 +526,6 @@ def test_optimizer_step_not_patched(cls: str, impl: str) -> None:
         assert opt.step.__func__ is type(opt).step
 
 
-def test_step_order_is_not_policed() -> None:
-    """lrkit never warns about the order of optimizer.step() and scheduler.step() (torch
-    does, see test_dropin_behaviour.py)."""
-    M = module_named("lrkit")
-    for cls in CLASSES:
-        opt = make_optimizer(GROUP_LRS[0])
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            sched = ONE_OF_EACH[cls](M, opt)
-            for t in range(3):
-                step_once(sched, t)  # no optimizer.step() at all
-    assert math.isfinite(float(opt.param_groups[0]["lr"]))
-
-
 def test_case_list_is_deterministic() -> None:
     again = {c.name: c for c in oracle_cases()}
     assert list(again) == list(CASES)

@@ -89,7 +89,7 @@ def _build(config: Any, path: str, inherited_lr: float | None) -> Schedule:
     try:
         return cls(**kwargs)
     except LrkitError as error:
-        raise error.with_path(path) from None
+        raise error.with_path(path) from error
 
 
 def _convert(name: str, value: Any, path: str, lr: float | None) -> Any:

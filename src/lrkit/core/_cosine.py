@@ -126,6 +126,10 @@ class CosineAnnealingLR(Schedule):
             return previous + (self.lr - self.eta_min) * now
         return self.eta_min + (previous - self.eta_min) * (now / before)
 
+    def leaves_trough(self, step: float) -> bool:
+        """Whether ``step - 1`` is a trough, where the recursion adds instead of scaling."""
+        return bool(self._factor(SCALAR, step - 1) == 0.0)
+
     def _period(self) -> int | None:
         return 2 * self.T_max if isinstance(self.T_max, int) else None
 

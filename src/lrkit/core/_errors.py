@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import pickle
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -50,9 +51,26 @@ class LrkitError(Exception):
         return text
 
     def with_path(self, prefix: str) -> LrkitError:
-        """The same error, with its argument name prefixed by a config key path."""
+        """The same error, with its argument name prefixed by a config key path.
+
+        The new error has the same type and keeps this one as its ``__cause__``, so
+        ``raise error.with_path(path)`` chains to the original (and its traceback).
+        """
         name = f"{prefix}.{self.argument}" if prefix else self.argument
-        return type(self)(name, self.rule, self.value, self.hint)
+        error = type(self)(name, self.rule, self.value, self.hint)
+        error.__cause__ = self
+        return error
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by the constructor's arguments, so errors cross process boundaries.
+
+        A ``.value`` that cannot be pickled (a lambda, a lock) travels as its ``repr``
+        string; the message is kept as it was. As for any exception, ``__cause__``,
+        ``__context__`` and ``__traceback__`` are not pickled.
+        """
+        value = self.value if _picklable(self.value) else repr(self.value)
+        state = {**self.__dict__, "value": value, "args": self.args}
+        return type(self), (self.argument, self.rule, value, self.hint), state
 
 
 class InvalidValue(LrkitError, ValueError):
@@ -61,6 +79,14 @@ class InvalidValue(LrkitError, ValueError):
 
 class InvalidType(LrkitError, TypeError):
     """An argument has a type that is not allowed."""
+
+
+def _picklable(value: Any) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
 
 
 def _show(value: Any) -> str:

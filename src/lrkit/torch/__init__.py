@@ -4,46 +4,27 @@ Migrate with one line::
 
     import lrkit.torch as lr_scheduler   # instead of: from torch.optim import lr_scheduler
 
-Same class names, arguments, defaults, attributes and trajectories as torch 2.13;
-exact closed-form values where torch accumulates rounding; checkpoints written by torch
-load, and resuming works whichever of the optimizer and the scheduler is restored first.
-Every class is a subclass of ``torch.optim.lr_scheduler.LRScheduler``. See
-docs/torch-compat.md for every deliberate difference.
+Same names, arguments, defaults, attributes and trajectories as torch 2.13: each class is
+a subclass of torch's ``LRScheduler`` (``ReduceLROnPlateau`` of torch's
+``ReduceLROnPlateau``) and a thin view of a core schedule (:mod:`lrkit.core`). Exact
+closed-form values where torch accumulates rounding; user functions called when torch
+calls them; attribute changes followed as torch follows them; checkpoints written by
+torch load, and resuming works whichever of the optimizer and the scheduler is restored
+first. docs/torch-compat.md lists every deliberate difference.
 """
 
-from lrkit.torch._base import LRScheduler
-from lrkit.torch._closed import (
-    ConstantLR,
-    CosineAnnealingLR,
-    CosineAnnealingWarmRestarts,
-    CyclicLR,
-    ExponentialLR,
-    LambdaLR,
-    LinearLR,
-    MultiplicativeLR,
-    MultiStepLR,
-    OneCycleLR,
-    PolynomialLR,
-    StepLR,
-)
+from lrkit.torch._base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler
 from lrkit.torch._compose import ChainedScheduler, SequentialLR
 from lrkit.torch._plateau import ReduceLROnPlateau
+from lrkit.torch._schedulers import *  # noqa: F403  (every class, by its __all__)
+from lrkit.torch._schedulers import __all__ as _declared
 
 __all__ = [
+    "EPOCH_DEPRECATION_WARNING",
     "ChainedScheduler",
-    "ConstantLR",
-    "CosineAnnealingLR",
-    "CosineAnnealingWarmRestarts",
-    "CyclicLR",
-    "ExponentialLR",
     "LRScheduler",
-    "LambdaLR",
-    "LinearLR",
-    "MultiStepLR",
-    "MultiplicativeLR",
-    "OneCycleLR",
-    "PolynomialLR",
     "ReduceLROnPlateau",
     "SequentialLR",
-    "StepLR",
+    "_LRScheduler",
 ]
+__all__ += _declared

@@ -1,31 +1,93 @@
 """The torch-compatible base class: param-group plumbing, step bookkeeping and state.
 
-Nothing here computes a learning rate: the built-in classes ask the closed-form core
-(:mod:`lrkit`) for values, and a user's own subclass supplies ``get_lr()`` the torch way.
+Nothing here computes a learning rate: the built-in classes are views of the core
+schedules (:mod:`lrkit.torch._adapter`), and a user's own subclass supplies ``get_lr()``
+the torch way.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
 from torch import Tensor
 from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
-from lrkit.core._errors import LrkitError, check_int, fail, fail_type
+from lrkit.core import LrkitError
+from lrkit.core._errors import check_int, fail, fail_type
 
-__all__ = ["EPOCH_WARNING", "LRScheduler"]
+__all__ = [
+    "EPOCH_DEPRECATION_WARNING",
+    "FORMAT_VERSION",
+    "LRScheduler",
+    "STEP_ORDER_WARNING",
+    "_LRScheduler",
+]
 
-EPOCH_WARNING = (
-    "Passing an epoch to scheduler.step() is deprecated in torch; the schedule's closed "
-    "form is evaluated at that epoch. Prefer scheduler.step() without arguments."
+#: The version of lrkit's state-dict format, saved under the key ``"_lrkit"``.
+FORMAT_VERSION = 1
+
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` is deprecated (as in torch): the scheduler "
+    "jumps to that epoch and evaluates its closed form there where it has one. Call "
+    "`scheduler.step()` without arguments once per step instead."
 )
+
+STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. Since PyTorch 1.1 "
+    "the optimizer steps first: called this way round, the first value of the schedule "
+    "is never used for training. (A first optimizer step that GradScaler skipped because "
+    "of inf/NaN gradients shows up here too, as in torch.)"
+)
+
+GET_LR_WARNING = "To get the last learning rate computed by the scheduler, use get_last_lr()."
 
 Group = dict[str, Any]
 
+# -- step order: optimizers watched through their public step hooks ---------------------
+#: Each watched optimizer, and whether its step() has run since the first lrkit scheduler
+#: of it was built (the hook sets it; nothing replaces ``optimizer.step``).
+_STEPPED: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
+
+def _mark_stepped(optimizer: Any, args: Any, kwargs: Any) -> None:
+    _STEPPED[optimizer] = True
+
+
+def watch_steps(optimizer: Any) -> None:
+    """Start noticing ``optimizer.step()`` calls (once per optimizer)."""
+    register = getattr(optimizer, "register_step_post_hook", None)
+    if register is None:
+        return  # not a torch optimizer: nothing to watch, no warning
+    try:
+        if optimizer in _STEPPED:
+            return
+        _STEPPED[optimizer] = False
+    except TypeError:
+        return  # not weakly referenceable or hashable
+    register(_mark_stepped)
+
+
+def optimizer_has_stepped(optimizer: Any) -> bool:
+    """Whether the optimizer has stepped (True where that cannot be known)."""
+    try:
+        stepped = _STEPPED.get(optimizer)
+    except TypeError:
+        return True
+    # torch's own schedulers mark the optimizer in their own way.
+    return stepped is None or stepped or bool(getattr(optimizer, "_opt_called", False))
+
+
+def warn_step_order(scheduler: Any) -> None:
+    """torch's warning for a first ``scheduler.step()`` before any ``optimizer.step()``."""
+    if not optimizer_has_stepped(scheduler.optimizer):
+        warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=3)
+
+
+# -- param groups -----------------------------------------------------------------
 def param_groups(optimizer: Any) -> list[Group]:
     """The optimizer's param groups, checked: a list of dicts that each have an ``lr``."""
     groups = getattr(optimizer, "param_groups", None)
@@ -115,18 +177,11 @@ def per_group(
     return [check(name, v) for name, v in zip(names, values, strict=True)]
 
 
-def build_per_group(make: Callable[[float], Any], bases: Sequence[float]) -> list[Any]:
-    """One core schedule per group; a bad group lr is named by its place in the optimizer."""
-    out = []
-    for i, base in enumerate(bases):
-        try:
-            out.append(make(base))
-        except LrkitError as error:
-            if error.argument == "lr":
-                name = f"optimizer.param_groups[{i}]['lr']"
-                raise type(error)(name, error.rule, error.value, error.hint) from None
-            raise
-    return out
+def renamed(error: LrkitError, name: str) -> LrkitError:
+    """``error`` about ``name`` instead (same type, rule and value), caused by it."""
+    new = type(error)(name, error.rule, error.value, error.hint)
+    new.__cause__ = error
+    return new
 
 
 class LRScheduler(_TorchLRScheduler):
@@ -135,9 +190,10 @@ class LRScheduler(_TorchLRScheduler):
     Like torch's: a subclass implements :meth:`get_lr` (using ``self.base_lrs`` and
     ``self.last_epoch``) and inherits :meth:`step`, :meth:`get_last_lr`,
     :meth:`state_dict` and :meth:`load_state_dict`. Unlike torch's, it accepts any
-    optimizer-like object with ``param_groups``, does not patch ``optimizer.step``
-    (so no false "step order" warnings, pytorch#44511), and ``load_state_dict`` writes the
-    restored rates back into the optimizer, so resuming works in any order.
+    optimizer-like object with ``param_groups``, watches ``optimizer.step()`` through the
+    optimizer's public step hooks instead of replacing the method, and
+    ``load_state_dict`` writes the restored rates back into the optimizer, so resuming
+    works in any order.
     """
 
     optimizer: Any
@@ -164,6 +220,7 @@ class LRScheduler(_TorchLRScheduler):
         self._step_count = 0
         self._is_initial = False
         self._get_lr_called_within_step = False
+        watch_steps(optimizer)
 
     def _initial_step(self) -> None:
         """The step every torch scheduler takes when it is built."""
@@ -177,46 +234,32 @@ class LRScheduler(_TorchLRScheduler):
     # -- stepping -------------------------------------------------------------------------
     def step(self, epoch: float | None = None) -> None:
         """Advance one step (or, deprecated as in torch, jump to ``epoch``)."""
+        if self._step_count == 1:
+            warn_step_order(self)
         self._step_count += 1
         if epoch is not None:
-            warnings.warn(EPOCH_WARNING, UserWarning, stacklevel=2)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: float | None = None) -> None:
-        if epoch is None:
-            self.last_epoch += 1
-            values = self._next_lrs()
-        else:
-            self.last_epoch = epoch  # type: ignore[assignment]
-            values = self._lrs_at(epoch)
-        self._write_lrs(values)
-
-    def _next_lrs(self) -> list[Any]:
-        """The rates for the step just counted (torch's way: ``get_lr()``)."""
         self._get_lr_called_within_step = True
         try:
-            return list(self.get_lr())
+            if epoch is None:
+                self.last_epoch += 1
+                values = list(self.get_lr())
+            else:
+                self.last_epoch = epoch  # type: ignore[assignment]
+                closed = getattr(self, "_get_closed_form_lr", None)
+                values = list(closed() if callable(closed) else self.get_lr())
         finally:
             self._get_lr_called_within_step = False
-
-    def _lrs_at(self, epoch: float) -> list[Any]:
-        """The rates for ``step(epoch)``: the closed form where the class has one."""
-        closed = getattr(self, "_get_closed_form_lr", None)
-        if callable(closed):
-            return list(closed())
-        return self._next_lrs()
+        self._write_lrs(values)
 
     def _write_lrs(self, values: Iterable[Any]) -> None:
         groups = self.optimizer.param_groups
         for group, value in zip(groups, values, strict=True):
-            held = group["lr"]
-            if isinstance(held, Tensor):
-                held.fill_(value.item() if isinstance(value, Tensor) else value)
-            else:
-                group["lr"] = value.item() if isinstance(value, Tensor) else value
-        self._last_lr = [
-            lr.clone() if isinstance(lr, Tensor) else lr for lr in (g["lr"] for g in groups)
-        ]
+            write(group, "lr", as_float(value))
+        self._last_lr = [copy_value(group["lr"]) for group in groups]
 
     def get_last_lr(self) -> list[Any]:
         """The rates this scheduler last wrote, one per param group (tensors copied)."""
@@ -237,7 +280,7 @@ class LRScheduler(_TorchLRScheduler):
         """
         state = {}
         for key, value in self.__dict__.items():
-            if key == "optimizer" or key.startswith("_lrkit"):
+            if key == "optimizer":
                 continue
             plain = to_plain(value)
             if plain is not _NOT_PLAIN:
@@ -264,6 +307,10 @@ class LRScheduler(_TorchLRScheduler):
         for group, value in zip(groups, last, strict=True):
             write(group, "lr", as_float(value))
         self._last_lr = [copy_value(group["lr"]) for group in groups]
+
+
+class _LRScheduler(LRScheduler):
+    """The old name of :class:`LRScheduler`, kept (as torch keeps it) for older subclasses."""
 
 
 class _NotPlain:
@@ -295,4 +342,3 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, (torch.dtype, torch.device)):
         return str(value)
     return _NOT_PLAIN
-

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
-import lrkit
 from lrkit.compose._sequence import check_milestones
+from lrkit.core import LrkitError
 from lrkit.core._errors import fail, fail_type
-from lrkit.core._schedule import batched
-from lrkit.torch._base import LRScheduler, as_float, copy_value, param_groups, write
-from lrkit.torch._closed import _ClosedForm, _same, evaluate_rows, next_chunk
-from lrkit.torch._plateau import ReduceLROnPlateau
+from lrkit.torch._base import FORMAT_VERSION, LRScheduler, as_float, copy_value, param_groups, write
 
 __all__ = ["ChainedScheduler", "SequentialLR"]
 
@@ -33,7 +28,7 @@ def _check_children(argument: str, schedulers: Any, optimizer: Any) -> list[Any]
         name = f"{argument}[{i}]"
         if not hasattr(child, "optimizer") or not callable(getattr(child, "step", None)):
             fail_type(name, "a learning-rate scheduler (with .optimizer and .step())", child)
-        if isinstance(child, (ReduceLROnPlateau, _TorchPlateau)):
+        if isinstance(child, _TorchPlateau):
             fail(
                 name,
                 "a scheduler stepped without a metric",
@@ -70,8 +65,8 @@ def _load_children(children: list[Any], state_dict: dict[str, Any]) -> None:
     for i, (child, state) in enumerate(zip(children, saved, strict=True)):
         try:
             child.load_state_dict(state)
-        except (ValueError, TypeError) as error:
-            raise type(error)(f"schedulers[{i}]: {error}") from None
+        except LrkitError as error:
+            raise error.with_path(f"state_dict['_schedulers'][{i}]") from error
 
 
 def _undo_initial_step(scheduler: Any) -> None:
@@ -141,6 +136,7 @@ class SequentialLR(LRScheduler):
             "last_epoch": self.last_epoch,
             "_last_lr": [as_float(v) for v in self._last_lr],
             "_schedulers": [child.state_dict() for child in self._schedulers],
+            "_lrkit": FORMAT_VERSION,
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -157,9 +153,9 @@ class SequentialLR(LRScheduler):
 class ChainedScheduler(LRScheduler):
     """Step several schedulers of one optimizer together, each on top of the previous.
 
-    Same trajectories as torch's (each child applies its per-step rule to what the
-    previous one left); see :class:`lrkit.ChainedScheduler` for the closed form of a chain
-    of multiplicative schedules.
+    Same trajectories as torch's: each child applies its per-step rule to what the
+    previous one left. (:class:`lrkit.ChainedScheduler` is the closed form of a chain of
+    products of per-step factors.)
     """
 
     def __init__(self, schedulers: Sequence[Any], optimizer: Any | None = None) -> None:
@@ -169,86 +165,9 @@ class ChainedScheduler(LRScheduler):
         self._schedulers = children
         self.optimizer = optimizer
         self._last_lr = [copy_value(g["lr"]) for g in param_groups(optimizer)]
-        self._closed_form()
-
-    def _closed_form(self) -> None:
-        """Prepare the chain's closed form, where torch's chain has one.
-
-        When every child is a drop-in scheduler whose per-step rule is a pure ratio
-        (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR), the lr
-        after the whole chain is the base lr times the product of the children's
-        factors, and the lr child ``k`` leaves is the product of the first ``k`` factors
-        at the new step and the others at the previous one. Those values are computed
-        ahead, vectorised, like a lone scheduler's; otherwise the children step one by one.
-        """
-        self._lrkit_parts: list[tuple[list[Any], list[Any]]] = []
-        self._lrkit_rows: list[Any] = []
-        self._lrkit_from = 0
-        children = self._schedulers
-        if not all(isinstance(c, _ClosedForm) and c._rule == "ratio" for c in children):
-            return
-        count = len(self.optimizer.param_groups)
-        if any(len(c._schedules) != count for c in children):
-            return
-        for k in range(1, len(children) + 1):
-            done = [  # the first k factors, at the group's lr
-                lrkit.ChainedScheduler(tuple(c._schedules[i] for c in children[:k]))
-                for i in range(count)
-            ]
-            rest = [  # the other factors, at lr 1
-                lrkit.ChainedScheduler(
-                    tuple(dataclasses.replace(c._schedules[i], lr=1.0) for c in children[k:])
-                )
-                if k < len(children)
-                else lrkit.ConstantLR(1.0, 1.0, 1)
-                for i in range(count)
-            ]
-            self._lrkit_parts.append((done, rest))
-
-    def _fill(self, step: int) -> None:
-        first = max(step - 1, 0)
-        size = next_chunk(
-            len(self._lrkit_rows[0]) if self._lrkit_rows else 0,
-            len(self.optimizer.param_groups) * len(self._lrkit_parts),
-        )
-        steps = np.arange(first, first + size + 1, dtype=np.float64)
-        previous = np.maximum(steps - 1.0, 0.0)
-        self._lrkit_rows = []
-        for done, rest in self._lrkit_parts:
-            now = np.asarray(evaluate_rows(done, batched(done), steps))
-            before = np.asarray(evaluate_rows(rest, batched(rest), previous))
-            self._lrkit_rows.append((now * before).tolist())
-        self._lrkit_from = first
 
     def step(self) -> None:  # type: ignore[override]
-        children = self._schedulers
-        rows = self._lrkit_rows
-        if self._lrkit_parts:
-            t = children[0].last_epoch + 1
-            k = t - self._lrkit_from
-            if not rows or not 1 <= k < len(rows[0]):
-                self._fill(t)
-                rows, k = self._lrkit_rows, t - self._lrkit_from
-            # The chain's exact values, if nothing else moved the lrs since its last step.
-            final = rows[-1]
-            groups = self.optimizer.param_groups
-            exact = len(groups) == len(final[k])
-            if exact:
-                for group, before in zip(groups, final[k - 1]):  # noqa: B905 (lengths checked)
-                    lr = group["lr"]
-                    if lr.__class__ is not float or (lr != before and not _same(lr, before)):
-                        exact = False
-                        break
-            if exact and all(child.last_epoch == t - 1 for child in children):
-                for group, value in zip(groups, final[k]):  # noqa: B905
-                    group["lr"] = value
-                for child, child_rows in zip(children, rows):  # noqa: B905
-                    child.last_epoch = t
-                    child._step_count += 1
-                    child._last_lr = list(child_rows[k])
-                self._last_lr = list(final[k])
-                return
-        for child in children:
+        for child in self._schedulers:
             child.step()
         self._last_lr = [copy_value(g["lr"]) for g in self.optimizer.param_groups]
 
@@ -256,6 +175,7 @@ class ChainedScheduler(LRScheduler):
         return {
             "_last_lr": [as_float(v) for v in self._last_lr],
             "_schedulers": [child.state_dict() for child in self._schedulers],
+            "_lrkit": FORMAT_VERSION,
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -264,4 +184,3 @@ class ChainedScheduler(LRScheduler):
         if "_last_lr" in state_dict:
             self._last_lr = list(state_dict["_last_lr"])
         self._restore_optimizer()
-        self._closed_form()  # the children's schedules may have changed

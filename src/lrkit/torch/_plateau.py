@@ -1,15 +1,17 @@
-"""ReduceLROnPlateau: the torch-compatible shell around :class:`lrkit.core._plateau.PlateauRule`."""
+"""ReduceLROnPlateau: torch's class (an instance of it), deciding by :class:`lrkit.core.PlateauRule`."""
 
 from __future__ import annotations
 
 import warnings
 from typing import Any
 
-from lrkit.core._errors import check_real
-from lrkit.core._plateau import PlateauRule, PlateauState
+from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
+
+from lrkit.core import PlateauRule
+from lrkit.core._errors import check_int, check_real, fail_type
 from lrkit.torch._base import (
-    EPOCH_WARNING,
-    LRScheduler,
+    EPOCH_DEPRECATION_WARNING,
+    FORMAT_VERSION,
     as_float,
     copy_value,
     param_groups,
@@ -19,15 +21,70 @@ from lrkit.torch._base import (
 
 __all__ = ["ReduceLROnPlateau"]
 
+#: torch's arguments that make up the rule (validated together by PlateauRule).
+_RULE = ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps")
 
-class ReduceLROnPlateau(LRScheduler):
-    """Cut the learning rate when a metric stops improving (torch's class, same arguments).
 
-    The decision rule is :class:`lrkit.core._plateau.PlateauRule` (also used by
-    :func:`lrkit.core._plateau.simulate` for plots); this class only holds the counters and
-    writes the optimizer. ``factor`` must be in [0, 1) (torch accepts negative factors,
-    which give negative rates); ``patience`` and ``cooldown`` are integers >= 0.
+class _RuleField:
+    """An argument of the rule: assigning it validates the value (the rule is rebuilt)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return getattr(obj._rule, self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        arguments = {name: getattr(obj._rule, name) for name in _RULE}
+        arguments[self.name] = value
+        obj._rule = PlateauRule(**arguments)
+
+
+class ReduceLROnPlateau(_TorchPlateau):
+    r"""Cut each group's rate when a metric has stopped improving.
+
+    A metric :math:`m` improves on the best so far :math:`b` when
+    :math:`m < b (1 - \theta)` (``mode='min'``, ``threshold_mode='rel'``), :math:`m < b - \theta`
+    (``'abs'``), or the mirror images for ``mode='max'``. After more than ``patience``
+    metrics without improvement (outside the ``cooldown`` after a cut), each rate becomes
+    :math:`\max(\eta \cdot \text{factor}, \text{min\_lr})`, unless that moves it by no
+    more than ``eps``.
+
+    Args:
+        optimizer: the optimizer (any object with ``param_groups``).
+        mode: ``'min'`` or ``'max'``. Default: ``'min'``.
+        factor: the cut, in [0, 1). Default: 0.1.
+        patience: metrics without improvement tolerated (an integer >= 0). Default: 10.
+        threshold: the improvement that counts (>= 0). Default: 1e-4.
+        threshold_mode: ``'rel'`` or ``'abs'``. Default: ``'rel'``.
+        cooldown: metrics to wait after a cut (an integer >= 0). Default: 0.
+        min_lr: a floor for every group, or a list of one per group (>= 0). Default: 0.
+        eps: the smallest change applied (>= 0). Default: 1e-8.
+
+    An instance of ``torch.optim.lr_scheduler.ReduceLROnPlateau`` (so Lightning and
+    transformers' Trainer pass it the metric); the rule is :class:`lrkit.core.PlateauRule`,
+    shared with :func:`lrkit.core.simulate`. Assigning ``factor``, ``patience`` and the
+    other arguments validates them. Stricter than torch: ``factor`` must be >= 0
+    (a negative factor gives negative rates) and the counts integers >= 0.
+
+    >>> import torch
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    >>> sched = ReduceLROnPlateau(opt, patience=1)
+    >>> for loss in (1.0, 1.0, 1.0):
+    ...     opt.step(); sched.step(loss)
+    >>> sched.get_last_lr()
+    [0.010000000000000002]
     """
+
+    mode = _RuleField()
+    factor = _RuleField()
+    patience = _RuleField()
+    threshold = _RuleField()
+    threshold_mode = _RuleField()
+    cooldown = _RuleField()
+    eps = _RuleField()
 
     def __init__(
         self,
@@ -50,65 +107,44 @@ class ReduceLROnPlateau(LRScheduler):
             self.default_min_lr = _check_min_lr("min_lr", min_lr)
             self.min_lrs = [self.default_min_lr] * len(groups)
         self.optimizer = optimizer
-        self._state = PlateauState.start(self._rule)
+        self.last_epoch = 0
         self._last_lr = [copy_value(group["lr"]) for group in groups]
-
-    # torch's attribute names, backed by the rule and the counters.
-    mode = property(lambda self: self._rule.mode)
-    factor = property(lambda self: self._rule.factor)
-    patience = property(lambda self: self._rule.patience)
-    threshold = property(lambda self: self._rule.threshold)
-    threshold_mode = property(lambda self: self._rule.threshold_mode)
-    cooldown = property(lambda self: self._rule.cooldown)
-    eps = property(lambda self: self._rule.eps)
-    mode_worse = property(lambda self: self._rule.worst)
+        self._reset()
 
     @property
-    def best(self) -> float:
-        return self._state.best
+    def mode_worse(self) -> float:
+        """The starting ``best``: nothing is worse than it."""
+        return self._rule.worst
 
-    @best.setter
-    def best(self, value: float) -> None:
-        self._state.best = float(value)
-
-    @property
-    def num_bad_epochs(self) -> int:
-        return self._state.num_bad_epochs
-
-    @num_bad_epochs.setter
-    def num_bad_epochs(self, value: int) -> None:
-        self._state.num_bad_epochs = int(value)
-
-    @property
-    def cooldown_counter(self) -> int:
-        return self._state.cooldown_counter
-
-    @cooldown_counter.setter
-    def cooldown_counter(self, value: int) -> None:
-        self._state.cooldown_counter = int(value)
-
-    @property
-    def last_epoch(self) -> int:
-        return self._state.last_epoch
-
-    @last_epoch.setter
-    def last_epoch(self, value: int) -> None:
-        self._state.last_epoch = value
-
-    @property
-    def in_cooldown(self) -> bool:
-        return self._state.cooldown_counter > 0
+    def _reset(self) -> None:
+        self.best = self._rule.worst
+        self.cooldown_counter = 0
+        self.num_bad_epochs = 0
 
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record one metric and cut the rates if it has stopped improving."""
-        if epoch is not None:
-            warnings.warn(EPOCH_WARNING, UserWarning, stacklevel=2)
-            self._state.last_epoch = epoch - 1
-        if self._rule.observe(self._state, metrics):
-            self._reduce()
+        current = float(metrics)
+        if epoch is None:
+            epoch = self.last_epoch + 1
+        else:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = epoch
+        rule = self._rule
+        if rule.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs in a cooldown do not count
+        if self.num_bad_epochs > rule.patience:
+            self._reduce_lr(epoch)
+            self.cooldown_counter = rule.cooldown
+            self.num_bad_epochs = 0
         self._last_lr = [copy_value(group["lr"]) for group in self.optimizer.param_groups]
 
-    def _reduce(self) -> None:
+    def _reduce_lr(self, epoch: Any) -> None:
         groups = self.optimizer.param_groups
         if len(groups) != len(self.min_lrs):
             if self.default_min_lr is None:
@@ -124,19 +160,19 @@ class ReduceLROnPlateau(LRScheduler):
             if new != old:
                 write(group, "lr", new)
 
+    @property
+    def in_cooldown(self) -> bool:
+        return self.cooldown_counter > 0
+
+    def _is_better(self, a: float, best: float) -> bool:
+        return self._rule.is_better(a, best)
+
     _STATE_KEYS = (
-        "factor",
+        *_RULE,
         "default_min_lr",
         "min_lrs",
-        "patience",
-        "cooldown",
-        "eps",
         "last_epoch",
-        "_last_lr",
         "mode_worse",
-        "mode",
-        "threshold",
-        "threshold_mode",
         "best",
         "cooldown_counter",
         "num_bad_epochs",
@@ -147,30 +183,44 @@ class ReduceLROnPlateau(LRScheduler):
         state = {key: getattr(self, key) for key in self._STATE_KEYS}
         state["_last_lr"] = [as_float(v) for v in self._last_lr]
         state["min_lrs"] = list(self.min_lrs)
+        state["_lrkit"] = FORMAT_VERSION
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load lrkit's or torch's state; validate it; write the saved rates back."""
-        rule = self._rule
-        self._rule = PlateauRule(
-            state_dict.get("mode", rule.mode),
-            state_dict.get("factor", rule.factor),
-            state_dict.get("patience", rule.patience),
-            state_dict.get("threshold", rule.threshold),
-            state_dict.get("threshold_mode", rule.threshold_mode),
-            state_dict.get("cooldown", rule.cooldown),
-            state_dict.get("eps", rule.eps),
+        """Load lrkit's or torch's state, validated; write the saved rates back."""
+        if not isinstance(state_dict, dict):
+            fail_type("state_dict", "a dict (from state_dict())", state_dict)
+        rule = PlateauRule(
+            **{name: state_dict.get(name, getattr(self._rule, name)) for name in _RULE}
         )
+        min_lrs = self.min_lrs
         if "min_lrs" in state_dict:
-            self.min_lrs = [_check_min_lr("min_lrs", v) for v in state_dict["min_lrs"]]
-        if "default_min_lr" in state_dict:
-            self.default_min_lr = state_dict["default_min_lr"]
-        for key in ("best", "num_bad_epochs", "cooldown_counter", "last_epoch"):
-            if key in state_dict:
-                setattr(self, key, state_dict[key])
+            min_lrs = [
+                _check_min_lr(f"min_lrs[{i}]", v) for i, v in enumerate(state_dict["min_lrs"])
+            ]
+        default = state_dict.get("default_min_lr", self.default_min_lr)
+        if default is not None:
+            default = _check_min_lr("default_min_lr", default)
+        counters = {
+            key: check_int(key, state_dict[key], low=0)
+            for key in ("num_bad_epochs", "cooldown_counter", "last_epoch")
+            if key in state_dict
+        }
+        best = float(state_dict.get("best", self.best))
+        self._rule, self.min_lrs, self.default_min_lr, self.best = rule, min_lrs, default, best
+        for key, value in counters.items():
+            setattr(self, key, value)
         if "_last_lr" in state_dict:
-            self._last_lr = list(state_dict["_last_lr"])
-        self._restore_optimizer()
+            last = list(state_dict["_last_lr"])
+            groups = self.optimizer.param_groups
+            if len(last) != len(groups):
+                raise ValueError(
+                    f"the state holds {len(last)} learning rates but the optimizer has "
+                    f"{len(groups)} param groups"
+                )
+            for group, value in zip(groups, last, strict=True):
+                write(group, "lr", as_float(value))
+            self._last_lr = [copy_value(group["lr"]) for group in groups]
 
 
 def _check_min_lr(argument: str, value: Any) -> float:

@@ -1,0 +1,393 @@
+"""The one generic adapter: a torch scheduler that is a view of core schedules.
+
+A drop-in class declares torch's signature, the core schedule it shows (one per param
+group, built from torch's attributes by name) and torch's per-step rule for the class:
+
+- ``recursive = False``: torch overwrites the rate each step from its attributes (LambdaLR,
+  CyclicLR, OneCycleLR, warm restarts). The core's value *is* torch's rule: every step
+  writes ``core.rate(core.shape(t))``, whatever happened before.
+- ``recursive = True``: torch multiplies (or, for the cosine, moves) the current rate. While
+  nobody touched the scheduler or its groups, the group's rate is still the exact value
+  of the step before, and the step writes the core's exact value for the new step. When
+  something else moved the rate (another scheduler, a chain, a manual edit, an edited
+  attribute), the step applies torch's rule, ``core.step_from(current, t)``, to it.
+
+Values are evaluated when their step comes, never ahead: a user's function is called
+when torch would call it. Assigning a torch attribute that defines the schedule validates
+it (with the constructor's message) and rebuilds the core schedules; an in-place edit of
+a list attribute (``base_lrs[0] = ...``) is noticed and validated at the next step, before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import torch
+from torch import Tensor
+
+from lrkit.core import LrkitError, Schedule
+from lrkit.core._errors import fail_type
+from lrkit.torch._base import (
+    FORMAT_VERSION,
+    GET_LR_WARNING,
+    LRScheduler,
+    as_float,
+    check_last_epoch,
+    copy_value,
+    pending_base_lrs,
+    renamed,
+    to_plain,
+    write,
+)
+
+__all__ = ["DropIn", "Watched"]
+
+_NAN = math.nan
+
+
+class Watched:
+    """A torch attribute that defines the schedule: assigning it validates and rebuilds."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.slot = "_w_" + name
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.slot = "_w_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.slot]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, obj: DropIn, value: Any) -> None:
+        obj._assign({self.name: value})
+
+
+class DropIn(LRScheduler):
+    """A drop-in scheduler whose values come from one core schedule per param group."""
+
+    #: The core schedule class, built by keyword from :meth:`_core_arguments`.
+    core: ClassVar[type[Schedule]]
+    #: torch's attributes passed to the core by the same name.
+    hyper: ClassVar[tuple[str, ...]] = ()
+    #: Attributes holding lists or dicts (compared each step to notice in-place edits).
+    containers: ClassVar[tuple[str, ...]] = ("base_lrs",)
+    #: Whether torch's rule moves the current rate (True) or overwrites it (False).
+    recursive: ClassVar[bool] = False
+    #: Whether the core's value is the exact rate (False: MultiplicativeLR's running
+    #: product, which is its rule applied step by step).
+    closed_form: ClassVar[bool] = True
+    #: Whether torch's construction step leaves the rate alone when resuming.
+    initial_keeps_lr: ClassVar[bool] = False
+    #: Whether torch's rule copes with a param group added after construction.
+    added_groups: ClassVar[bool] = False
+
+    _cores: list[Schedule]
+    _track: list[float]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in (*cls.hyper, *cls.containers):
+            if not isinstance(cls.__dict__.get(name), Watched):
+                setattr(cls, name, Watched(name))
+
+    # -- construction ------------------------------------------------------------------
+    def _setup(self, optimizer: Any, last_epoch: int, **hyper: Any) -> None:
+        """Validate everything, then attach to the optimizer and take the first step."""
+        last_epoch = check_last_epoch(last_epoch)
+        bases = pending_base_lrs(optimizer, last_epoch)
+        self._store({**hyper, "base_lrs": bases})
+        self._build(construction=True)  # raises before the optimizer is touched
+        self._attach(optimizer, last_epoch)
+        self._start()
+
+    def _start(self) -> None:
+        """Build from the attached state and take torch's construction step."""
+        self._build()
+        self._ready = True
+        self._initial_step()
+
+    def _store(self, values: Mapping[str, Any]) -> None:
+        """Set attributes without validating (validation follows in :meth:`_build`)."""
+        for name, value in values.items():
+            if isinstance(getattr(type(self), name, None), Watched):
+                self.__dict__["_w_" + name] = self._convert(name, value)
+            else:
+                object.__setattr__(self, name, value)
+
+    @classmethod
+    def _watched(cls) -> tuple[str, ...]:
+        return (*cls.hyper, *cls.containers)
+
+    def _convert(self, name: str, value: Any) -> Any:
+        """Normalise an assigned value (a hook: MultiStepLR turns lists into a Counter)."""
+        return list(value) if name in self.containers and isinstance(value, tuple) else value
+
+    def _core_arguments(self, i: int) -> dict[str, Any]:
+        """The core schedule's arguments for param group ``i``, by name."""
+        return {"lr": as_float(self.base_lrs[i]), **{n: getattr(self, n) for n in self.hyper}}
+
+    def _group_count(self) -> int:
+        return len(self.base_lrs)
+
+    def _build(self, construction: bool = False) -> None:
+        """Build (and so validate) the core schedules from the current attributes."""
+        cores = []
+        for i in range(self._group_count()):
+            try:
+                arguments = self._core_arguments(i)
+                cores.append(self.core(**arguments))
+            except LrkitError as error:
+                raise self._rename(error, i, construction) from error
+        self._cores = cores
+        self._snapshot = self._containers_now()
+        self._fresh = True
+
+    def _rename(self, error: LrkitError, i: int, construction: bool) -> LrkitError:
+        """Name a bad per-group value by where it came from."""
+        if error.argument == "lr":
+            where = f"optimizer.param_groups[{i}]['lr']" if construction else f"base_lrs[{i}]"
+            return renamed(error, where)
+        return error
+
+    def _containers_now(self) -> tuple[Any, ...]:
+        out = []
+        for name in self.containers:
+            value = self.__dict__.get("_w_" + name)
+            out.append(dict(value) if isinstance(value, dict) else list(value or ()))
+        return tuple(out)
+
+    def _assign(self, values: Mapping[str, Any]) -> None:
+        """Assign watched attributes: validate by rebuilding; on failure change nothing."""
+        if not self.__dict__.get("_ready"):
+            self._store(values)
+            return
+        old = {name: self.__dict__.get("_w_" + name, _MISSING) for name in values}
+        self._store(values)
+        try:
+            self._build()
+        except BaseException:
+            for name, value in old.items():
+                if value is _MISSING:
+                    self.__dict__.pop("_w_" + name, None)
+                else:
+                    self.__dict__["_w_" + name] = value
+            self._build()
+            raise
+
+    def _sync(self) -> None:
+        """Notice in-place edits of list attributes; validate them before anything moves."""
+        if self._containers_now() != self._snapshot:
+            self._build()
+
+    # -- stepping --------------------------------------------------------------------------
+    def _update_lr(self, epoch: float | None = None) -> None:
+        self._sync()
+        t: Any = self.last_epoch + 1 if epoch is None else epoch
+        self._check_step(t)  # before anything changes
+        values = self._values(t, closed=epoch is not None)
+        self.last_epoch = t
+        self._write(values)
+
+    def _check_step(self, t: float) -> None:
+        """Raise before anything changes if ``t`` is outside the schedule's domain."""
+
+    def _check_groups(self) -> list[dict[str, Any]]:
+        groups: list[dict[str, Any]] = self.optimizer.param_groups
+        if len(groups) > len(self._cores) and self.added_groups:
+            # torch's rule for a group added later: the same factors on its own rate.
+            self._cores = self._cores + [self._cores[-1]] * (len(groups) - len(self._cores))
+            self._track = self._track + [_NAN] * (len(groups) - len(self._track))
+        if len(groups) != len(self._cores):
+            raise ValueError(
+                f"{type(self).__name__} was built for {len(self._cores)} param groups but the "
+                f"optimizer now has {len(groups)}: a group added with add_param_group needs a "
+                "new scheduler (torch fails here too)"
+            )
+        return groups
+
+    def _values(self, t: Any, closed: bool) -> list[float]:
+        """The rates to write for step ``t`` (``closed``: jump there, as ``step(epoch)``)."""
+        groups = self._check_groups()
+        cores = self._cores
+        if not self.recursive:
+            shape = cores[0].shape(t)
+            return [core.rate(shape) for core in cores]
+        initial = self._is_initial
+        exact = self.closed_form and (closed or (not (initial and t != 0) and _whole(t)))
+        expected = self._expected(t) if exact and not closed else None
+        shape: Any = _MISSING
+        out: list[float] = []
+        track: list[float] = []
+        for group, core, before in zip(groups, cores, expected or cores, strict=True):
+            lr = group["lr"]
+            current = lr if lr.__class__ is float else as_float(lr)
+            if exact and (expected is None or current == before or _same(current, before)):
+                if shape is _MISSING:
+                    shape = cores[0].shape(t)
+                value = core.rate(shape)
+                track.append(value)
+            elif initial and self._keeps_initial(t):
+                value = current
+                track.append(_NAN)
+            else:
+                value = core.step_from(current, t)  # type: ignore[attr-defined]
+                if not math.isfinite(value) and self.closed_form:
+                    value = core.rate(core.shape(t))  # torch divides by zero here
+                track.append(_NAN)
+            out.append(value)
+        self._track = track
+        return out
+
+    def _keeps_initial(self, t: float) -> bool:
+        return self.initial_keeps_lr
+
+    def _expected(self, t: Any) -> list[float]:
+        """Each group's rate at step ``t - 1`` if nobody touched it (NaN: it was touched)."""
+        if not self._fresh:
+            return self._track
+        self._fresh = False
+        if t <= 0:
+            return [as_float(b) for b in self.base_lrs]
+        shape = self._cores[0].shape(t - 1)
+        return [core.rate(shape) for core in self._cores]
+
+    def _write(self, values: list[float]) -> None:
+        groups = self.optimizer.param_groups
+        last: list[Any] = []
+        for i, (group, value) in enumerate(zip(groups, values, strict=True)):
+            held = group["lr"]
+            if isinstance(held, Tensor):
+                held.fill_(value)
+                last.append(held.clone())
+                if self.recursive and self._track[i] == self._track[i]:
+                    self._track[i] = as_float(held)  # as rounded to the tensor's dtype
+            else:
+                group["lr"] = value
+                last.append(value)
+        self._last_lr = last
+        self._write_momenta()
+
+    def _write_momenta(self) -> None:
+        """A hook for the classes that cycle momentum too."""
+
+    # -- torch's public and semi-public methods ---------------------------------------------
+    def get_lr(self) -> list[Any]:
+        """What torch's ``get_lr()`` returns now: its per-step rule on the current rates."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=2)
+        t = self.last_epoch
+        groups = self._check_groups()
+        if not self.recursive:
+            shape = self._cores[0].shape(t)
+            return [core.rate(shape) for core in self._cores]
+        keep = self._is_initial and self._keeps_initial(t)
+        return [
+            as_float(g["lr"]) if keep else core.step_from(as_float(g["lr"]), t)  # type: ignore[attr-defined]
+            for g, core in zip(groups, self._cores, strict=True)
+        ]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        """The exact rates at ``last_epoch`` (what torch's closed form gives)."""
+        shape = self._cores[0].shape(self.last_epoch)
+        return [core.rate(shape) for core in self._cores]
+
+    # -- state ----------------------------------------------------------------------------
+    #: Further keys of torch's state dict for this class.
+    extra_state: ClassVar[tuple[str, ...]] = ()
+
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data with torch's keys, so torch's scheduler of the same class loads it."""
+        state = {name: to_plain(getattr(self, name)) for name in (*self.hyper, *self.extra_state)}
+        state.update(
+            base_lrs=to_plain(self.base_lrs),
+            last_epoch=self.last_epoch,
+            _step_count=self._step_count,
+            _is_initial=False,
+            _get_lr_called_within_step=False,
+            _last_lr=to_plain(self._last_lr),
+            _lrkit=FORMAT_VERSION,
+        )
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a state written by lrkit or by torch's scheduler of the same class.
+
+        The schedule's attributes are validated like constructor arguments; the restored
+        rates (and momenta) are written into the optimizer, so the order in which the
+        optimizer and the scheduler are restored does not matter.
+        """
+        if not isinstance(state_dict, Mapping):
+            fail_type("state_dict", "a dict (from state_dict())", state_dict)
+        values = {n: state_dict[n] for n in self._watched() if n in state_dict}
+        if "base_lrs" in values:
+            old = self.base_lrs
+            new = list(values["base_lrs"])
+            if len(new) == len(old):
+                new = [_like(o, v) for o, v in zip(old, new, strict=True)]
+            values["base_lrs"] = new
+        self._assign(values)
+        for name in self.extra_state:
+            if name in state_dict:
+                setattr(self, name, state_dict[name])
+        self.last_epoch = state_dict.get("last_epoch", self.last_epoch)
+        self._step_count = state_dict.get("_step_count", self._step_count)
+        if "_last_lr" in state_dict:
+            self._last_lr = list(state_dict["_last_lr"])
+        self._restore_optimizer()
+        self._fresh = True
+
+    def _restore_optimizer(self) -> None:
+        super()._restore_optimizer()
+        self._write_momenta()
+
+
+class _Missing:
+    pass
+
+
+_MISSING: Any = _Missing()
+
+
+def _whole(t: Any) -> bool:
+    return t.__class__ is int or float(t).is_integer()
+
+
+def _same(lr: float, exact: float) -> bool:
+    """Whether a group's rate is still the exact value (up to a few ulps of rounding)."""
+    return abs(lr - exact) <= 4e-16 * abs(exact)
+
+
+def _like(old: Any, new: Any) -> Any:
+    """``new`` with ``old``'s type: a loaded float becomes a tensor where the lr is one."""
+    if isinstance(old, Tensor) and not isinstance(new, Tensor):
+        return torch.tensor(as_float(new), dtype=old.dtype, device=old.device)
+    return copy_value(new)
+
+
+def momentum_mode(optimizer: Any, cycle_momentum: bool) -> bool:
+    """Whether the optimizer's momentum is Adam's ``betas[0]``; checks it has one."""
+    from lrkit.core._errors import fail
+    from lrkit.torch._base import param_groups
+
+    if not cycle_momentum:
+        return False
+    defaults = getattr(optimizer, "defaults", None)
+    keys = set(defaults) if isinstance(defaults, Mapping) else set(param_groups(optimizer)[0])
+    if "momentum" not in keys and "betas" not in keys:
+        fail(
+            "cycle_momentum",
+            "False for an optimizer without momentum or betas",
+            True,
+            hint=f"{type(optimizer).__name__} has neither",
+        )
+    return "betas" in keys
