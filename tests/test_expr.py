@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import math
@@ -11,12 +12,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from lrkit.core._errors import InvalidType, InvalidValue
 from lrkit.core._expr import MAX_DEPTH, MAX_LENGTH, Expr
-from lrkit.core._xp import NUMPY, SCALAR, Namespace
+from lrkit.core._xp import NUMPY, SCALAR
 
 EPOCHS = [0.0, 1.0, 2.0, 3.0, 5.0, 9.0, 10.0, 11.0, 37.0, 99.0, 100.0, 250.0, 123.5]
 
@@ -500,31 +501,83 @@ def test_non_numbers_are_type_errors() -> None:
         Expr("epoch").evaluate(NUMPY, ["three"])
 
 
-class _FakeNamespace(Namespace):
-    """Some third backend: numpy's functions under their math names, no traps."""
-
-    name = "fake"
-    sin = staticmethod(np.sin)
-    cos = staticmethod(np.cos)
-    exp = staticmethod(np.exp)
-    log = staticmethod(np.log)
-    sqrt = staticmethod(np.sqrt)
-    abs = staticmethod(np.abs)
-    floor = staticmethod(np.floor)
-    power = staticmethod(np.power)
-    minimum = staticmethod(np.minimum)
-    maximum = staticmethod(np.maximum)
-    where = staticmethod(np.where)
+def test_huge_integers_are_not_finite_numbers() -> None:
+    with pytest.raises(InvalidValue, match=r"^epoch must be a finite number"):
+        Expr("epoch")(10**400)
+    with pytest.raises(InvalidValue, match=r"^epoch must be a finite number"):
+        Expr("epoch")(np.array([1, 10**400], dtype=object))
 
 
-def test_other_namespaces_use_their_own_functions() -> None:
-    fake = _FakeNamespace()
-    t = np.arange(20.0)
-    source = "min(1, (epoch + 1) / 10) * (0.5 if epoch < 10 else math.cos(math.pi * epoch / 100))"
-    expr = Expr(source + " + (not epoch) + (epoch > 3 and epoch <= 4) + math.sqrt(epoch) ** 2")
-    np.testing.assert_allclose(expr.evaluate(fake, t), expr.evaluate(NUMPY, t), rtol=1e-12)
-    with pytest.raises(InvalidValue, match="it has no tanh"):
-        Expr("math.tanh(epoch)").evaluate(fake, t)
+@pytest.mark.parametrize(
+    ("source", "at", "reason"),
+    [
+        ("epoch / (epoch - 3)", 3.0, "division by zero"),
+        ("(epoch - 3) / (epoch - 3)", 3.0, "division by zero"),  # numpy: "invalid"
+        ("epoch % 0", 1.0, "division by zero"),
+        ("epoch // 0", 0.0, "division by zero"),
+        ("1 + (epoch - 3) ** -1", 3.0, "division by zero in '(epoch - 3) ** -1'"),
+        ("math.log(epoch)", 0.0, "division by zero"),
+        ("math.exp(epoch)", 710.0, "overflow"),
+        ("2 * math.sqrt(epoch - 5)", 4.0, "math domain error in 'math.sqrt(epoch - 5)'"),
+        ("(epoch - 8) ** 0.5", 0.0, "math domain error"),
+        ("max(epoch, math.inf)", 1.0, "overflow"),
+        ("math.inf * epoch", 0.0, "not a number (nan)"),
+        ("math.inf * (epoch + 1)", 1.0, "overflow"),
+        ("1 + math.inf % (epoch + 1)", 1.0, "not a number (nan) in 'math.inf % (epoch + 1)'"),
+    ],
+)
+def test_failure_messages_say_why_where_and_at_which_value(
+    source: str, at: float, reason: str
+) -> None:
+    expected = (
+        f"lr_lambda must be an expression that evaluates to finite numbers, got {source!r} "
+        f"({reason} at epoch={at!r})"
+    )
+    assert _raises_at(Expr(source), at) == expected
+    assert _numpy_raises(Expr(source), [at, at]) == expected
+
+
+def test_other_namespaces_are_rejected() -> None:
+    class Other:
+        name = "torch"
+
+    with pytest.raises(InvalidType, match=r"^xp must be the SCALAR or NUMPY namespace"):
+        Expr("epoch").evaluate(Other(), np.arange(3.0))  # type: ignore[arg-type]
+
+
+def test_call_takes_numbers_and_arrays() -> None:
+    expr = Expr("0.95 ** epoch")
+    out = expr(np.arange(10))
+    assert isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == (10,)
+    assert out.tolist() == [expr(t) for t in range(10)]
+    assert all(type(expr(t)) is float for t in (3, 3.0, np.float64(3.0), np.int64(3)))
+    grid = expr(np.arange(12.0).reshape(3, 4))
+    assert grid.shape == (3, 4) and grid.ravel().tolist() == [expr(t) for t in range(12)]
+    zero_d = expr(np.array(2.0))
+    assert isinstance(zero_d, np.ndarray) and zero_d.shape == () and zero_d.item() == expr(2)
+    assert expr(np.array([], dtype=np.float64)).shape == (0,)
+    assert Expr("0.5")(np.zeros((2, 0))).shape == (2, 0)
+    with pytest.raises(InvalidType, match=r"^epoch must be a real number"):
+        expr([1.0, 2.0])  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "min(" + ", ".join(["x"] * 332) + ")",
+        " < ".join(["x"] * 250),
+        " or ".join(["x"] * 199),
+        "max(" + ",".join(["x"] * 496) + ",1/x)",
+    ],
+)
+def test_long_chains_evaluate_within_the_recursion_limit(source: str) -> None:
+    assert len(source) <= MAX_LENGTH
+    expr = Expr(source, variable="x")
+    assert math.isfinite(expr(3.0))
+    assert expr(np.arange(1.0, 4.0)).tolist() == [expr(1.0), expr(2.0), expr(3.0)]
+    if "1/x" in source:
+        with pytest.raises(InvalidValue, match=r"division by zero in '1/x' at x=0\.0\)$"):
+            expr(np.arange(3.0))
 
 
 # -- property tests ---------------------------------------------------------------------
@@ -599,6 +652,15 @@ EPOCH_LISTS = st.lists(
 )
 
 
+def _valid(source: str) -> Expr:
+    """The Expr of a generated source; hypothesis skips those with a failing constant part."""
+    try:
+        return Expr(source)
+    except InvalidValue as error:  # a part without epoch fails (1 / 0); nothing else may
+        assert "does not depend on epoch" in str(error), str(error)
+        reject()
+
+
 def _scalar_or_none(expr: Expr, t: float) -> float | None:
     try:
         return expr(t)
@@ -613,14 +675,17 @@ def _numpy_or_message(expr: Expr, values: Any) -> Any:
         return str(error)
 
 
+def _call_or_message(expr: Expr, value: Any) -> Any:
+    try:
+        return expr(value)
+    except InvalidValue as error:
+        return str(error)
+
+
 @given(source=EXPRESSIONS, epochs=EPOCH_LISTS)
 @settings(max_examples=600, deadline=None)
 def test_scalar_and_numpy_paths_agree(source: str, epochs: list[float]) -> None:
-    try:
-        expr = Expr(source)
-    except InvalidValue as error:  # a part without epoch fails; nothing else may
-        assert "does not depend on epoch" in str(error), str(error)
-        return
+    expr = _valid(source)
     scalars = [_scalar_or_none(expr, t) for t in epochs]
     for t, value in zip(epochs, scalars, strict=True):
         single = _numpy_or_message(expr, np.array([t]))
@@ -635,20 +700,34 @@ def test_scalar_and_numpy_paths_agree(source: str, epochs: list[float]) -> None:
     whole = _numpy_or_message(expr, np.array(epochs))
     if None in scalars:
         first = epochs[scalars.index(None)]
-        assert isinstance(whole, str) and whole.endswith(f"at epoch={first!r})")
+        assert isinstance(whole, str) and whole == _raises_at(expr, first)
     else:
         assert not isinstance(whole, str), whole
         assert whole.tolist() == scalars
         assert whole.dtype == np.float64 and whole.shape == (len(epochs),)
 
 
+@given(source=EXPRESSIONS)
+@settings(max_examples=400, deadline=None)
+def test_call_on_an_array_equals_calls_on_its_elements(source: str) -> None:
+    expr = _valid(source)
+    expected = [_call_or_message(expr, t) for t in range(10)]
+    for value in expected:
+        assert isinstance(value, str) or type(value) is float
+    got = _call_or_message(expr, np.arange(10))
+    failures = [value for value in expected if isinstance(value, str)]
+    if failures:  # the array fails where its first failing element does
+        assert got == failures[0]
+    else:
+        assert isinstance(got, np.ndarray), got
+        assert got.dtype == np.float64 and got.shape == (10,)
+        assert got.tolist() == expected
+
+
 @given(source=EXPRESSIONS, epochs=EPOCH_LISTS)
 @settings(max_examples=200, deadline=None)
 def test_pickle_round_trip_evaluates_equal(source: str, epochs: list[float]) -> None:
-    try:
-        expr = Expr(source)
-    except InvalidValue:
-        return
+    expr = _valid(source)
     clone = pickle.loads(pickle.dumps(expr))
     assert clone == expr and hash(clone) == hash(expr) and repr(clone) == repr(expr)
     for t in epochs:
@@ -661,12 +740,26 @@ def test_pickle_round_trip_evaluates_equal(source: str, epochs: list[float]) -> 
         assert after.tolist() == before.tolist()
 
 
-@given(source=EXPRESSIONS)
+@given(source=EXPRESSIONS, epochs=EPOCH_LISTS)
 @settings(max_examples=200, deadline=None)
-def test_generated_sources_reparse_from_repr(source: str) -> None:
-    try:
-        expr = Expr(source)
-    except InvalidValue:
-        return
-    assert Expr(expr.source) == expr
+def test_generated_sources_reparse_from_repr(source: str, epochs: list[float]) -> None:
+    expr = _valid(source)
     assert len(expr.source) <= MAX_LENGTH
+    # The repr is code that builds an equal expression...
+    clone = eval(repr(expr), {"Expr": Expr})
+    assert isinstance(clone, Expr) and clone == expr and clone.source == source.strip()
+    # ...and the same syntax tree written differently (Python's own spelling, without the
+    # generator's parentheses) is parsed to the same function: same values, same failures.
+    respelled = Expr(ast.unparse(ast.parse(source, mode="eval")))
+    for t in epochs:
+        value = _scalar_or_none(expr, t)
+        assert _scalar_or_none(clone, t) == value
+        assert _scalar_or_none(respelled, t) == value
+    values = _numpy_or_message(expr, np.array(epochs))
+    again = _numpy_or_message(respelled, np.array(epochs))
+    if isinstance(values, str):
+        assert isinstance(again, str)
+        assert again.split(" at epoch=")[-1] == values.split(" at epoch=")[-1]
+    else:
+        assert not isinstance(again, str), again
+        assert again.tolist() == values.tolist()

@@ -156,6 +156,7 @@ _OPS: Final[dict[str, Callable[..., Any]]] = {
 _MATH_ARITY: Final[dict[str, tuple[int, ...]]] = {"log": (1, 2), "pow": (2,), "hypot": (2,)}
 _MATH_CONSTANTS: Final = {"pi": math.pi, "e": math.e, "tau": math.tau, "inf": math.inf}
 _DIVISIONS: Final = frozenset({"/", "//", "%"})
+_ARITHMETIC: Final = frozenset({"+", "-", "*", *_DIVISIONS})
 
 
 class _Node:
@@ -192,7 +193,10 @@ def _reason(kind: str, args: Sequence[Any], error: FloatingPointError) -> str:
     text = str(error)
     if "overflow" in text:
         return "overflow"
-    return "division by zero" if "divide" in text else "math domain error"
+    if "divide by zero" in text:
+        return "division by zero"
+    # "invalid": arithmetic on finite numbers cannot give nan; inf - inf, 0 * inf can.
+    return "not a number (nan)" if kind in _ARITHMETIC else "math domain error"
 
 
 def _evaluate(node: _Node, x: Any) -> Any:
@@ -201,7 +205,9 @@ def _evaluate(node: _Node, x: Any) -> Any:
         return node.value
     if node.kind == "var":
         return x
-    args = [_evaluate(arg, x) for arg in node.args]
+    args = []
+    for arg in node.args:  # not a comprehension: one frame per level (chains are deep)
+        args.append(_evaluate(arg, x))
     try:
         result = _OPS[node.kind](*args)
         if node.checked and not np.isfinite(result).all():
@@ -221,12 +227,13 @@ def _failing(node: _Node, x: Any) -> tuple[Any, Any]:
         return node.value, False
     if node.kind == "var":
         return x, False
-    results = [_failing(arg, x) for arg in node.args]
-    value = _OPS[node.kind](*(value for value, _ in results))
-    bad = ~np.isfinite(value)
-    for _, arg_bad in results:
+    args, bad = [], False
+    for arg in node.args:
+        value, arg_bad = _failing(arg, x)
+        args.append(value)
         bad = bad | arg_bad
-    return value, bad
+    value = _OPS[node.kind](*args)
+    return value, bad | ~np.isfinite(value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -364,13 +371,10 @@ class _Parser:
                 self.make(self.operator(op), (left, right), text)
                 for op, left, right in zip(node.ops, operands, operands[1:], strict=False)
             ]
-            return self.balanced("and", flags, text)
-        if isinstance(node, ast.BoolOp):  # a or b or c: (a or b) or c
-            kind = "and" if isinstance(node.op, ast.And) else "or"
-            result = self.build(node.values[0], depth)
-            for value in node.values[1:]:
-                result = self.make(kind, (result, self.build(value, depth)), text)
-            return result
+            return self.chain("and", flags, text)
+        if isinstance(node, ast.BoolOp):
+            values = [self.build(value, depth) for value in node.values]
+            return self.chain("and" if isinstance(node.op, ast.And) else "or", values, text)
         if isinstance(node, ast.IfExp):
             parts = (node.test, node.body, node.orelse)
             return self.make("if", tuple(self.build(n, depth) for n in parts), text)
@@ -457,16 +461,15 @@ class _Parser:
             logs = (self.make("log", (args[0],), text), self.make("log", (args[1],), text))
             return self.make("/", logs, text)
         if kind in ("min", "max"):
-            return self.balanced(kind, args, text)
+            return self.chain(kind, args, text)
         return self.make(kind, tuple(args), text)
 
-    def balanced(self, kind: str, args: Sequence[_Node], text: str) -> _Node:
-        """An associative ``kind`` of several operands, as a balanced tree (kept shallow)."""
-        if len(args) == 1:
-            return args[0]
-        half = len(args) // 2
-        pair = (self.balanced(kind, args[:half], text), self.balanced(kind, args[half:], text))
-        return self.make(kind, pair, text)
+    def chain(self, kind: str, args: Sequence[_Node], text: str) -> _Node:
+        """``kind`` of several operands, from the left: ``min(a, b, c)`` is min(min(a, b), c)."""
+        result = args[0]
+        for arg in args[1:]:
+            result = self.make(kind, (result, arg), text)
+        return result
 
     def make(self, kind: str, args: tuple[_Node, ...], text: str) -> _Node:
         """A node, computed now if its operands are all constants."""

@@ -222,6 +222,11 @@ class DropIn(LRScheduler):
         if not self.recursive:
             shape = cores[0].shape(t)
             return [core.rate(shape) for core in cores]
+        if closed and len(groups) > len(self.base_lrs):
+            raise ValueError(
+                f"{type(self).__name__} has {len(self.base_lrs)} base_lrs for {len(groups)} param "
+                "groups: a group added with add_param_group needs a new scheduler"
+            )
         initial = self._is_initial
         exact = self.closed_form and (closed or (not (initial and t != 0) and _whole(t)))
         expected = self._expected(t) if exact and not closed else None

@@ -365,7 +365,7 @@ class LinearLR(DropIn):
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     >>> sched = LinearLR(opt, start_factor=0.5, total_iters=2)
     >>> [sched.get_last_lr()[0]] + [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(2)]
-    [0.05, 0.075, 0.1]
+    [0.05, 0.07500000000000001, 0.1]
     """
 
     core = _LinearLR
@@ -556,7 +556,11 @@ class CosineAnnealingWarmRestarts(DropIn):
         self._setup(optimizer, last_epoch, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
 
     def _start(self) -> None:
-        self.T_i = self.T_0
+        if self.last_epoch >= 0:  # resuming: torch wraps T_cur only once; find the cycle
+            done, length = self._cores[0].cycle(self.last_epoch)  # type: ignore[attr-defined]
+            self._T_cur, self._T_i = int(done), int(length)
+        else:
+            self.T_i = self.T_0
         super()._start()
 
     @property
@@ -726,6 +730,8 @@ class CyclicLR(_CyclesMomentum):
         down = step_size_up if step_size_down is None else step_size_down
         self._sizes = (step_size_up, down)
         total = float(step_size_up) + float(down) if _real(step_size_up, down) else math.nan
+        ratio = float(step_size_up) / total if total else math.nan
+        self._size_pair = (total, ratio)
         self._store(
             {
                 "base_lrs": per_group("base_lr", base_lr, count),
@@ -733,7 +739,7 @@ class CyclicLR(_CyclesMomentum):
                 "base_momentums": per_group("base_momentum", base_momentum, count),
                 "max_momentums": per_group("max_momentum", max_momentum, count),
                 "total_size": total,
-                "step_ratio": float(step_size_up) / total if total == total else math.nan,
+                "step_ratio": ratio,
                 "scale_mode": scale_mode if scale_fn is not None else self._bound[2],
                 "cycle_momentum": cycle_momentum,
             }
@@ -762,9 +768,10 @@ class CyclicLR(_CyclesMomentum):
 
     def _core_arguments(self, i: int) -> dict[str, Any]:
         up, down = self._sizes
-        if (self.total_size, self.step_ratio) != self._sizes_from():
-            up = self.total_size * self.step_ratio  # assigned: torch's derived sizes
-            down = self.total_size - up
+        total, ratio = self.total_size, self.step_ratio
+        if total is not self._size_pair[0] or ratio is not self._size_pair[1]:
+            up = total * ratio  # assigned since: the sizes torch derives from them
+            down = total - up
         return {
             "base_lr": as_float(self.base_lrs[i]),
             "max_lr": as_float(self.max_lrs[i]),
@@ -779,10 +786,6 @@ class CyclicLR(_CyclesMomentum):
             "max_momentum": as_float(self.max_momentums[i]),
         }
 
-    def _sizes_from(self) -> tuple[float, float]:
-        up, down = self._sizes
-        total = float(up) + float(down)
-        return total, float(up) / total
 
     def _rename(self, error: LrkitError, i: int, construction: bool) -> LrkitError:
         from lrkit.torch._base import renamed
@@ -825,10 +828,11 @@ class CyclicLR(_CyclesMomentum):
             state["scale_mode"] = self._bound[2]
         if "total_size" in state and "step_ratio" in state:
             total, ratio = as_float(state["total_size"]), as_float(state["step_ratio"])
-            if (total, ratio) != self._sizes_from():
-                up = round(total * ratio)
-                self._sizes = (up, round(total) - up)
-                state["total_size"], state["step_ratio"] = self._sizes_from()
+            up = total * ratio
+            if abs(up - round(up)) <= 1e-9 * max(1.0, up):  # whole step sizes, as built
+                self._sizes = (round(up), round(total) - round(up))
+                state["total_size"], state["step_ratio"] = total, ratio
+                self._size_pair = (total, ratio)
         super().load_state_dict(state)
 
 
