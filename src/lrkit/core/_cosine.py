@@ -30,36 +30,46 @@ def half_cosine(xp: Namespace, to_trough: Any, period: Any) -> Any:
     return s * s
 
 
-def cosine_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
-    """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a half cosine.
+def mix(xp: Namespace, a: Any, b: Any, w: Any, u: Any) -> Any:
+    """``a w + b (1 - w)``, given ``w`` (the weight of ``a``) and ``u = 1 - w`` computed apart.
 
-    ``a w + b (1 - w)`` with ``w = (1 + cos(pi done / span)) / 2``. Only the weight of the
-    larger of ``a`` and ``b`` is computed, from its own distance (the other is one minus
-    it): its rounding then costs at most an ulp of the smaller end value, so the result
-    keeps a few ulps of relative precision even where ``a`` and ``b`` differ by orders of
-    magnitude. Where ``a`` or ``b`` are arrays the choice is made element by element.
+    The weight of the larger of ``a`` and ``b`` is used (the other is one minus it): its
+    rounding then costs at most an ulp of the smaller end value, so the result keeps a few
+    ulps of relative precision even where ``a`` and ``b`` differ by orders of magnitude.
+    For Python floats only the weight used need be given (the other may be None); where
+    ``a`` or ``b`` are arrays the choice is made element by element.
     """
     if isinstance(a, float) and isinstance(b, float):  # a choice on parameters, not steps
         if abs(b) > abs(a):
-            u = half_cosine(xp, done, span)
             return a * (1.0 - u) + b * u
-        w = half_cosine(xp, span - done, span)
         return a * w + b * (1.0 - w)
-    u, w = half_cosine(xp, done, span), half_cosine(xp, span - done, span)
     return xp.where(xp.abs(b) > xp.abs(a), a * (1.0 - u) + b * u, a * w + b * (1.0 - w))
+
+
+def cosine_weights(xp: Namespace, done: Any, span: Any) -> tuple[Any, Any]:
+    """The weights of the start and of the end, ``done`` steps into a half cosine of ``span``."""
+    return half_cosine(xp, span - done, span), half_cosine(xp, done, span)
+
+
+def linear_weights(xp: Namespace, done: Any, span: Any) -> tuple[Any, Any]:
+    """The weights of the start and of the end, ``done`` steps into a line of ``span``."""
+    return (span - done) / span, done / span
+
+
+def cosine_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
+    """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a half cosine: :func:`mix`
+    with :func:`cosine_weights`, computing only the weight it uses."""
+    if isinstance(a, float) and isinstance(b, float):
+        if abs(b) > abs(a):
+            return mix(xp, a, b, None, half_cosine(xp, done, span))
+        return mix(xp, a, b, half_cosine(xp, span - done, span), None)
+    return mix(xp, a, b, *cosine_weights(xp, done, span))
 
 
 def linear_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
-    """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a straight line, with the
-    same choice of weight as :func:`cosine_mix` (it lands exactly on ``b``)."""
-    if isinstance(a, float) and isinstance(b, float):
-        if abs(b) > abs(a):
-            u = done / span
-            return a * (1.0 - u) + b * u
-        w = (span - done) / span
-        return a * w + b * (1.0 - w)
-    u, w = done / span, (span - done) / span
-    return xp.where(xp.abs(b) > xp.abs(a), a * (1.0 - u) + b * u, a * w + b * (1.0 - w))
+    """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a straight line (it lands
+    exactly on ``b``)."""
+    return mix(xp, a, b, *linear_weights(xp, done, span))
 
 
 @schedule_class
@@ -93,25 +103,32 @@ class CosineAnnealingLR(Schedule):
         self._set("T_max", int(t_max) if t_max.is_integer() else t_max)
         self._set("eta_min", check_lr("eta_min", self.eta_min))
 
-    def _shape(self, xp: Namespace, t: Any) -> Any:
-        """The phase, ``t mod 2 T_max`` (exact; integers stay integers)."""
-        return t % (2 * self.T_max)
+    def _to_peak(self, t: Any) -> Any:
+        """Steps from the nearest peak: the phase ``t mod 2 T_max`` (exact; integers stay
+        integers) folded at the trough, where the cosine is symmetric."""
+        phase = t % (2 * self.T_max)
+        return phase if phase <= self.T_max else 2 * self.T_max - phase
 
-    def _to_peak(self, xp: Namespace, phase: Any) -> Any:
-        """Steps from the nearest peak (the cosine is symmetric past ``T_max``)."""
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        """For one step, the weights of ``lr`` and of ``eta_min``; for an array, the steps
+        from the nearest peak (only the weight a group needs is then computed)."""
+        if xp is SCALAR:
+            return cosine_weights(xp, self._to_peak(t), self.T_max)
+        phase = t % (2 * self.T_max)
         return xp.minimum(phase, 2 * self.T_max - phase)
 
-    def _rate(self, xp: Namespace, phase: Any) -> Any:
+    def _rate(self, xp: Namespace, shape: Any) -> Any:
+        if shape.__class__ is tuple:
+            return mix(xp, self.lr, self.eta_min, *shape)
         if self.eta_min == 0.0:
-            return self.lr * self._lr_weight(xp, phase)
-        return cosine_mix(xp, self.lr, self.eta_min, self._to_peak(xp, phase), self.T_max)
-
-    def _lr_weight(self, xp: Namespace, phase: Any) -> Any:
-        return half_cosine(xp, self.T_max - self._to_peak(xp, phase), self.T_max)
+            return self.lr * half_cosine(xp, self.T_max - shape, self.T_max)
+        return cosine_mix(xp, self.lr, self.eta_min, shape, self.T_max)
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         """The weight of ``lr`` (1 at the peaks, 0 at the troughs): the factor when eta_min = 0."""
-        return self._lr_weight(xp, self._shape(xp, t))
+        if xp is SCALAR:
+            return half_cosine(xp, self.T_max - self._to_peak(t), self.T_max)
+        return half_cosine(xp, self.T_max - self._shape(xp, t), self.T_max)
 
     def step_from(self, previous: float, step: float) -> float:
         r"""The rate at ``step`` by torch's recursion, from the rate ``previous`` at ``step - 1``.
@@ -190,7 +207,7 @@ class CosineAnnealingWarmRestarts(Schedule):
             self._set("_starts", tuple(starts))
             self._set("_lengths", tuple(float(self.T_0 * self.T_mult**i) for i in range(len(starts))))
 
-    def _shape(self, xp: Namespace, t: Any) -> Any:
+    def _position(self, xp: Namespace, t: Any) -> Any:
         """``(T_cur, T_i)``: the steps done in ``t``'s cycle, and that cycle's length."""
         t0 = self.T_0
         if self.T_mult == 1:
@@ -205,12 +222,19 @@ class CosineAnnealingWarmRestarts(Schedule):
         >>> CosineAnnealingWarmRestarts(lr=0.1, T_0=10, T_mult=2).cycle(35)
         (5.0, 40.0)
         """
-        done, length = self._shape(SCALAR, float(step))
+        done, length = self._position(SCALAR, float(step))
         return float(done), float(length)
 
+    def shape_in_cycle(self, done: float, length: float) -> tuple[float, float]:
+        """The shape ``done`` steps into a cycle of ``length`` (torch's ``T_cur`` and ``T_i``)."""
+        return cosine_weights(SCALAR, done, length)
+
+    def _shape(self, xp: Namespace, t: Any) -> Any:
+        done, length = self._position(xp, t)
+        return cosine_weights(xp, done, length)
+
     def _rate(self, xp: Namespace, shape: Any) -> Any:
-        done, length = shape
-        return cosine_mix(xp, self.lr, self.eta_min, done, length)
+        return mix(xp, self.lr, self.eta_min, *shape)
 
     def _period(self) -> int | None:
         return self.T_0 if self.T_mult == 1 else None

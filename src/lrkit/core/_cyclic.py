@@ -108,25 +108,31 @@ class CyclicLR(CyclesMomentum):
         return self.step_size_up + (self.step_size_down or self.step_size_up)
 
     def _shape(self, xp: Namespace, t: Any) -> Any:
-        """``(triangle, x)``: the position within the cycle in [0, 1], and what the amplitude
-        scale is applied to (the cycle number or the step; None for a plain triangle)."""
+        """The height: the position within the cycle in [0, 1] times the amplitude scale, or
+        ``(position, x)`` with ``x`` what a user's ``scale_fn`` is applied to (the cycle
+        number or the step)."""
         up = self.step_size_up
         down = self.step_size_down or up
         total = up + down
         r = t % total  # exact (integers stay integers)
         triangle = xp.where(r <= up, r / up, (total - r) / down)
         if self.scale_fn is None and self.mode == "triangular":
-            return triangle, None
-        return triangle, (t // total + 1.0 if self.effective_scale_mode == "cycle" else t)
+            return triangle
+        x = t // total + 1.0 if self.effective_scale_mode == "cycle" else t
+        if self.scale_fn is None:  # a built-in scale: the same for every param group
+            return self._scaled(xp, triangle, self._scale(xp, x))
+        return triangle, x  # a user's scale_fn is called per param group (as torch does)
+
+    def _scaled(self, xp: Namespace, triangle: Any, scale: Any) -> Any:
+        # At a cycle's start the height is 0 even where a growing scale overflowed.
+        return xp.where(triangle == 0.0, 0.0, triangle * scale)
 
     def _height(self, xp: Namespace, shape: Any) -> Any:
         """The position within the cycle times the amplitude scale, in [0, 1] for built-ins."""
+        if shape.__class__ is not tuple:
+            return shape
         triangle, x = shape
-        if x is None:
-            return triangle
-        scale = self._scale(xp, x)  # a user's scale_fn is called here, once per call
-        # At a cycle's start the height is 0 even where a growing scale overflowed.
-        return xp.where(triangle == 0.0, 0.0, triangle * scale)
+        return self._scaled(xp, triangle, self._scale(xp, x))  # calls the user's scale_fn
 
     def _period(self) -> int | None:
         return self.total_size if self.scale_fn is None and self.mode == "triangular" else None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import functools
+import types
+from collections.abc import Callable, Mapping
 from dataclasses import field
 from typing import Any
 
 from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail
 from lrkit.core._schedule import check_lr, schedule_class
-from lrkit.core._cosine import cosine_mix, linear_mix
+from lrkit.core._cosine import cosine_mix, cosine_weights, linear_mix, linear_weights, mix
 from lrkit.core._momentum import CyclesMomentum
 from lrkit.core._xp import SCALAR, Namespace
 
@@ -174,7 +176,7 @@ class OneCycleLR(CyclesMomentum):
                 largest,
             )
 
-    @property
+    @functools.cached_property
     def phases(self) -> tuple[tuple[float, str, str, str, str], ...]:
         """The phase table: ``(end_step, start_lr, end_lr, start_momentum, end_momentum)``
         for each phase, the values named as in :attr:`levels` (and as torch names its
@@ -186,25 +188,30 @@ class OneCycleLR(CyclesMomentum):
         names = THREE_PHASES if self.three_phase else TWO_PHASES
         return tuple((end, *keys) for end, keys in zip(self._ends, names, strict=True))
 
-    @property
-    def levels(self) -> dict[str, float]:
+    @functools.cached_property
+    def levels(self) -> Mapping[str, float]:
         """The values the phases go between, by name."""
-        return {
+        return types.MappingProxyType({
             "initial_lr": self.initial_lr,
             "max_lr": self.max_lr,
             "min_lr": self.min_lr,
             "max_momentum": self.max_momentum,
             "base_momentum": self.base_momentum,
-        }
+        })
 
-    def anneal(self, shape: tuple[int, float, float], start: float, end: float) -> float:
-        """Go from ``start`` to ``end`` through the phase position ``shape`` (from :meth:`shape`)."""
-        _, done, span = shape
-        return float(self._anneal(SCALAR, start, end, done, span))
+    def anneal(self, shape: tuple[int, Any, Any], start: float, end: float) -> float:
+        """Go from ``start`` to ``end`` at the position ``shape`` (from :meth:`shape`) in its phase."""
+        value: float = mix(SCALAR, start, end, shape[1], shape[2])
+        return value
+
+    @functools.cached_property
+    def _weights(self) -> Callable[..., Any]:
+        return cosine_weights if self.anneal_strategy == "cos" else linear_weights
 
     def _anneal(self, xp: Namespace, start: Any, end: Any, done: Any, span: Any) -> Any:
-        mix = cosine_mix if self.anneal_strategy == "cos" else linear_mix
-        return mix(xp, start, end, done, span)
+        if self.anneal_strategy == "cos":
+            return cosine_mix(xp, start, end, done, span)
+        return linear_mix(xp, start, end, done, span)
 
     def _span(self, i: int) -> tuple[float, float]:
         """Where phase ``i`` begins and its length."""
@@ -212,21 +219,22 @@ class OneCycleLR(CyclesMomentum):
         return begin, self._ends[i] - begin
 
     def _shape(self, xp: Namespace, t: Any) -> Any:
-        """``(phase, steps done in it, its length)`` for a single step; the last phase holds
-        its end value past its end (torch extrapolates)."""
-        i = bisect.bisect_left(self._ends[:-1], t)
-        begin, span = self._span(i)
-        if i == len(self._ends) - 1:
-            t = min(t, self._ends[i])
-        return i, t - begin, span
+        """``(phase, weight of its start, weight of its end)`` for a single step; the last
+        phase holds its end value past its end (torch extrapolates)."""
+        ends = self._ends
+        i = bisect.bisect_left(ends, t, 0, len(ends) - 1)
+        begin = ends[i - 1] if i else 0.0
+        if i == len(ends) - 1 and t > ends[i]:
+            t = ends[i]
+        return (i, *self._weights(xp, t - begin, ends[i] - begin))
 
     def _rate(self, xp: Namespace, shape: Any) -> Any:
         phase = self.phases[shape[0]]
-        return self._anneal(xp, self.levels[phase[1]], self.levels[phase[2]], shape[1], shape[2])
+        return mix(xp, self.levels[phase[1]], self.levels[phase[2]], shape[1], shape[2])
 
     def _momentum_rate(self, xp: Namespace, shape: Any) -> Any:
         phase = self.phases[shape[0]]
-        return self._anneal(xp, self.levels[phase[3]], self.levels[phase[4]], shape[1], shape[2])
+        return mix(xp, self.levels[phase[3]], self.levels[phase[4]], shape[1], shape[2])
 
     def _run(self, xp: Namespace, t: Any, first: int) -> Any:
         """Every step at once: phase ``i`` anneals between the levels named at ``first``."""

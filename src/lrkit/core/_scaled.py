@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from lrkit.core._schedule import Schedule
@@ -29,11 +30,12 @@ class Scaled(Schedule):
         return self._factor(xp, t)
 
     def _rate(self, xp: Namespace, factor: Any) -> Any:
-        if self._grows():
+        if self._grows:
             # A factor that overflowed to inf leaves a zero rate at zero (not 0 * inf).
             return xp.where(self.lr == 0.0, 0.0, self.lr * factor)
         return self.lr * factor
 
+    @functools.cached_property
     def _grows(self) -> bool:
         """Whether the factor can exceed 1 (and so overflow): gamma > 1."""
         return float(getattr(self, "gamma", 1.0)) > 1.0

@@ -94,7 +94,8 @@ class Schedule:
 
     def rate(self, shape: Any) -> float:
         """The learning rate for a value returned by :meth:`shape`."""
-        return float(self._rate(SCALAR, shape))
+        value: float = self._rate(SCALAR, shape)
+        return value
 
     def _check_steps(self, largest: float) -> None:
         """Raise if a step beyond the schedule's domain was asked for (default: none)."""
@@ -210,6 +211,11 @@ class Schedule:
         from lrkit.plot import png_bytes
 
         return png_bytes(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Fields only: values cached on the instance (functools.cached_property) are rebuilt.
+        names = {f.name for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {k: v for k, v in self.__dict__.items() if k in names}
 
     def _set(self, name: str, value: Any) -> None:
         """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -105,6 +106,8 @@ class MultiStepLR(Multiplicative):
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         # Piecewise constant: look up gamma ** (number of milestones <= t).
+        if xp is SCALAR:
+            return self._levels[bisect.bisect_right(self._sorted, t)]
         return xp.lookup((-math.inf, *self._sorted), (self._levels,), t)[0]
 
     def step_factor(self, step: float) -> float:

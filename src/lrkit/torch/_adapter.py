@@ -90,6 +90,8 @@ class DropIn(LRScheduler):
     initial_keeps_lr: ClassVar[bool] = False
     #: Whether torch's rule copes with a param group added after construction.
     added_groups: ClassVar[bool] = False
+    #: Whether the class writes a cycled momentum with each rate.
+    cycles_momentum: ClassVar[bool] = False
 
     _cores: list[Schedule]
     _track: list[float]
@@ -159,12 +161,13 @@ class DropIn(LRScheduler):
             return renamed(error, where)
         return error
 
-    def _containers_now(self) -> tuple[Any, ...]:
+    def _containers_now(self) -> list[tuple[str, Any]]:
+        """Each list or dict attribute's slot with a shallow copy of its value."""
         out = []
         for name in self.containers:
             value = self.__dict__.get("_w_" + name)
-            out.append(dict(value) if isinstance(value, dict) else list(value or ()))
-        return tuple(out)
+            out.append(("_w_" + name, dict(value) if isinstance(value, dict) else list(value or ())))
+        return out
 
     def _assign(self, values: Mapping[str, Any]) -> None:
         """Assign watched attributes: validate by rebuilding; on failure change nothing."""
@@ -186,15 +189,18 @@ class DropIn(LRScheduler):
 
     def _sync(self) -> None:
         """Notice in-place edits of list attributes; validate them before anything moves."""
-        if self._containers_now() != self._snapshot:
-            self._build()
+        attributes = self.__dict__
+        for slot, copy in self._snapshot:
+            if attributes[slot] != copy:
+                self._build()
+                return
 
     # -- stepping --------------------------------------------------------------------------
     def _update_lr(self, epoch: float | None = None) -> None:
         self._sync()
         t: Any = self.last_epoch + 1 if epoch is None else epoch
         self._check_step(t)  # before anything changes
-        values = self._values(t, closed=epoch is not None)
+        values = self._values(t, epoch is not None)
         self.last_epoch = t
         self._write(values)
 
@@ -217,10 +223,14 @@ class DropIn(LRScheduler):
 
     def _values(self, t: Any, closed: bool) -> list[float]:
         """The rates to write for step ``t`` (``closed``: jump there, as ``step(epoch)``)."""
-        groups = self._check_groups()
+        groups = self.optimizer.param_groups
         cores = self._cores
+        if len(groups) != len(cores):
+            groups = self._check_groups()
+            cores = self._cores
         if not self.recursive:
             shape = cores[0].shape(t)
+            self._shape_at = (t, shape)  # for the momenta
             return [core.rate(shape) for core in cores]
         if closed and len(groups) > len(self.base_lrs):
             raise ValueError(
@@ -228,26 +238,31 @@ class DropIn(LRScheduler):
                 "groups: a group added with add_param_group needs a new scheduler"
             )
         initial = self._is_initial
-        exact = self.closed_form and (closed or (not (initial and t != 0) and _whole(t)))
-        expected = self._expected(t) if exact and not closed else None
+        if self.closed_form and (closed or ((not initial or t == 0) and _whole(t))):
+            before = None if closed else (self._expected(t) if self._fresh else self._track)
+        else:
+            before = _NO_EXACT
         shape: Any = _MISSING
         out: list[float] = []
         track: list[float] = []
-        for group, core, before in zip(groups, cores, expected or cores, strict=True):
+        for i, group in enumerate(groups):
             lr = group["lr"]
             current = lr if lr.__class__ is float else as_float(lr)
-            if exact and (expected is None or current == before or _same(current, before)):
+            if before is None or (
+                before is not _NO_EXACT
+                and (current == before[i] or abs(current - before[i]) <= 4e-16 * abs(before[i]))
+            ):  # untouched since the step before: the exact value
                 if shape is _MISSING:
                     shape = cores[0].shape(t)
-                value = core.rate(shape)
+                value = cores[i].rate(shape)
                 track.append(value)
             elif initial and self._keeps_initial(t):
                 value = current
                 track.append(_NAN)
             else:
-                value = core.step_from(current, t)  # type: ignore[attr-defined]
+                value = cores[i].step_from(current, t)  # type: ignore[attr-defined]
                 if not math.isfinite(value) and self.closed_form:
-                    value = core.rate(core.shape(t))  # torch divides by zero here
+                    value = cores[i].rate(cores[i].shape(t))  # torch divides by zero here
                 track.append(_NAN)
             out.append(value)
         self._track = track
@@ -268,19 +283,21 @@ class DropIn(LRScheduler):
 
     def _write(self, values: list[float]) -> None:
         groups = self.optimizer.param_groups
-        last: list[Any] = []
-        for i, (group, value) in enumerate(zip(groups, values, strict=True)):
+        last: list[Any] = values
+        for i, group in enumerate(groups):
             held = group["lr"]
             if isinstance(held, Tensor):
-                held.fill_(value)
-                last.append(held.clone())
+                held.fill_(values[i])
+                if last is values:
+                    last = list(values)
+                last[i] = held.clone()
                 if self.recursive and self._track[i] == self._track[i]:
                     self._track[i] = as_float(held)  # as rounded to the tensor's dtype
             else:
-                group["lr"] = value
-                last.append(value)
+                group["lr"] = values[i]
         self._last_lr = last
-        self._write_momenta()
+        if self.cycles_momentum:
+            self._write_momenta()
 
     def _write_momenta(self) -> None:
         """A hook for the classes that cycle momentum too."""
@@ -353,7 +370,8 @@ class DropIn(LRScheduler):
 
     def _restore_optimizer(self) -> None:
         super()._restore_optimizer()
-        self._write_momenta()
+        if self.cycles_momentum:
+            self._write_momenta()
 
 
 class _Missing:
@@ -367,9 +385,8 @@ def _whole(t: Any) -> bool:
     return t.__class__ is int or float(t).is_integer()
 
 
-def _same(lr: float, exact: float) -> bool:
-    """Whether a group's rate is still the exact value (up to a few ulps of rounding)."""
-    return abs(lr - exact) <= 4e-16 * abs(exact)
+#: ``_values``: no group may take the exact value at this step.
+_NO_EXACT: Any = []
 
 
 def _like(old: Any, new: Any) -> Any:

@@ -615,7 +615,7 @@ class CosineAnnealingWarmRestarts(DropIn):
 
     def _values(self, t: Any, closed: bool) -> list[float]:
         self._check_groups()
-        shape = (self._T_cur, self._T_i)
+        shape = self._cores[0].shape_in_cycle(self._T_cur, self._T_i)  # type: ignore[attr-defined]
         return [core.rate(shape) for core in self._cores]
 
     def get_lr(self) -> list[Any]:
@@ -636,6 +636,7 @@ def _number(name: str, value: Any, positive: bool = False) -> float:
 class _CyclesMomentum(DropIn):
     """Write the cycled momentum (SGD's ``momentum`` or Adam's ``betas[0]``) with each rate."""
 
+    cycles_momentum = True
     cycle_momentum: bool
     use_beta1: bool
 
@@ -645,7 +646,9 @@ class _CyclesMomentum(DropIn):
     def _write_momenta(self) -> None:
         if not self.cycle_momentum:
             return
-        shape = self._cores[0].shape(self.last_epoch)
+        t, shape = self.__dict__.get("_shape_at", (None, None))
+        if t != self.last_epoch:
+            shape = self._cores[0].shape(self.last_epoch)
         use_beta1 = self.use_beta1
         for group, momentum in zip(self.optimizer.param_groups, self._momenta(shape), strict=True):
             write_momentum(group, use_beta1, momentum)
@@ -1011,6 +1014,7 @@ class OneCycleLR(_CyclesMomentum):
     def _values(self, t: Any, closed: bool) -> list[float]:
         core: Any = self._cores[0]
         shape = core.shape(t)
+        self._shape_at = (t, shape)
         _, start, end, _, _ = core.phases[shape[0]]
         return [core.anneal(shape, as_float(g[start]), as_float(g[end])) for g in self._check_groups()]
 
