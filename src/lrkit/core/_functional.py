@@ -30,8 +30,11 @@ def as_function(argument: str, value: Any) -> Factor | Expr:
 
 
 def call_function(fn: Factor | Expr, xp: Namespace, t: Any) -> Any:
+    """``fn`` at step ``t``: a whole step is passed as an ``int``, as torch passes it."""
     if isinstance(fn, Expr):
         return fn.evaluate(xp, t + 0.0)  # expressions compute in floats
+    if t.__class__ is int:
+        return float(fn(t))
     return apply_elementwise(fn, xp, t)
 
 
@@ -146,7 +149,8 @@ class MultiplicativeLR(Multiplicative):
 
     def step_factor(self, step: float) -> float:
         """``lr_lambda(step)``: the number the rate is multiplied by at ``step``."""
-        return float(call_function(self.lr_lambda, SCALAR, step))
+        value: float = call_function(self.lr_lambda, SCALAR, step)
+        return value
 
     def _shape(self, xp: Namespace, t: Any) -> Any:
         return t

@@ -151,6 +151,7 @@ class DropIn(LRScheduler):
             except LrkitError as error:
                 raise self._rename(error, i, construction) from error
         self._cores = cores
+        self._track = [_NAN] * len(cores)
         self._snapshot = self._containers_now()
         self._fresh = True
 
@@ -232,13 +233,17 @@ class DropIn(LRScheduler):
             shape = cores[0].shape(t)
             self._shape_at = (t, shape)  # for the momenta
             return [core.rate(shape) for core in cores]
-        if closed and len(groups) > len(self.base_lrs):
-            raise ValueError(
-                f"{type(self).__name__} has {len(self.base_lrs)} base_lrs for {len(groups)} param "
-                "groups: a group added with add_param_group needs a new scheduler"
-            )
+        if len(groups) > len(self.base_lrs):
+            self._check_added_groups(t, closed)
         initial = self._is_initial
-        if self.closed_form and (closed or ((not initial or t == 0) and _whole(t))):
+        if not self.closed_form:  # the rule is the definition (MultiplicativeLR)
+            if initial and self._keeps_initial(t):
+                return [as_float(g["lr"]) for g in groups]
+            return [
+                core.step_from(as_float(g["lr"]), t)  # type: ignore[attr-defined]
+                for g, core in zip(groups, cores, strict=True)
+            ]
+        if closed or ((not initial or t == 0) and _whole(t)):
             before = None if closed else (self._expected(t) if self._fresh else self._track)
         else:
             before = _NO_EXACT
@@ -261,12 +266,21 @@ class DropIn(LRScheduler):
                 track.append(_NAN)
             else:
                 value = cores[i].step_from(current, t)  # type: ignore[attr-defined]
-                if not math.isfinite(value) and self.closed_form:
+                if not math.isfinite(value):
                     value = cores[i].rate(cores[i].shape(t))  # torch divides by zero here
                 track.append(_NAN)
             out.append(value)
         self._track = track
         return out
+
+    def _check_added_groups(self, t: Any, closed: bool) -> None:
+        """Fail where torch's rule needs a base lr for a group added after construction."""
+        if closed:
+            raise ValueError(
+                f"{type(self).__name__} has {len(self.base_lrs)} base_lrs for "
+                f"{len(self.optimizer.param_groups)} param groups: a group added with "
+                "add_param_group needs a new scheduler"
+            )
 
     def _keeps_initial(self, t: float) -> bool:
         return self.initial_keeps_lr
@@ -291,7 +305,7 @@ class DropIn(LRScheduler):
                 if last is values:
                     last = list(values)
                 last[i] = held.clone()
-                if self.recursive and self._track[i] == self._track[i]:
+                if self.recursive and self.closed_form and self._track[i] == self._track[i]:
                     self._track[i] = as_float(held)  # as rounded to the tensor's dtype
             else:
                 group["lr"] = values[i]

@@ -495,16 +495,10 @@ class CosineAnnealingLR(DropIn):
     ) -> None:
         self._setup(optimizer, last_epoch, T_max=T_max, eta_min=eta_min)
 
-    def _values(self, t: Any, closed: bool) -> list[float]:
-        groups = self._check_groups()
+    def _check_added_groups(self, t: Any, closed: bool) -> None:
         core: Any = self._cores[0]
-        if len(groups) > len(self.base_lrs) and not closed and core.leaves_trough(t):
-            # Leaving a trough, torch's rule needs a base lr per group (and fails).
-            raise ValueError(
-                f"CosineAnnealingLR has {len(self.base_lrs)} base_lrs for {len(groups)} param "
-                "groups: a group added with add_param_group needs a new scheduler"
-            )
-        return super()._values(t, closed)
+        # Leaving a trough, torch's rule needs a base lr per group (and fails).
+        super()._check_added_groups(t, closed or core.leaves_trough(t))
 
 
 class CosineAnnealingWarmRestarts(DropIn):
@@ -839,6 +833,10 @@ class CyclicLR(_CyclesMomentum):
         super().load_state_dict(state)
 
 
+def _float(value: Any) -> float:
+    return value if value.__class__ is float else as_float(value)
+
+
 def _real(*values: Any) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
@@ -1016,12 +1014,12 @@ class OneCycleLR(_CyclesMomentum):
         shape = core.shape(t)
         self._shape_at = (t, shape)
         _, start, end, _, _ = core.phases[shape[0]]
-        return [core.anneal(shape, as_float(g[start]), as_float(g[end])) for g in self._check_groups()]
+        return [core.anneal(shape, _float(g[start]), _float(g[end])) for g in self._check_groups()]
 
     def _momenta(self, shape: Any) -> list[float]:
         core: Any = self._cores[0]
         _, _, _, start, end = core.phases[shape[0]]
-        return [core.anneal(shape, as_float(g[start]), as_float(g[end])) for g in self._check_groups()]
+        return [core.anneal(shape, _float(g[start]), _float(g[end])) for g in self._check_groups()]
 
     def get_lr(self) -> list[Any]:
         if not self._get_lr_called_within_step:
