@@ -227,14 +227,16 @@ def step_lr(draw: Any, lr: LrStrategy | None = None, gamma: LrStrategy | None = 
 
 
 @st.composite
-def multi_step_lr(
-    draw: Any, lr: LrStrategy | None = None, gamma: LrStrategy | None = None
-) -> Spec:
+def multi_step_lr(draw: Any, lr: LrStrategy | None = None, gamma: LrStrategy | None = None) -> Spec:
     # Any order, repeats allowed (a repeated milestone decays twice, as in torch).
     milestones = draw(st.lists(st.integers(0, 10**6), max_size=6))
     return Spec(
         "MultiStepLR",
-        {"lr": draw(_given(lr, lrs())), "milestones": milestones, "gamma": draw(_given(gamma, decay_gammas()))},
+        {
+            "lr": draw(_given(lr, lrs())),
+            "milestones": milestones,
+            "gamma": draw(_given(gamma, decay_gammas())),
+        },
     )
 
 
@@ -242,7 +244,11 @@ def multi_step_lr(
 def constant_lr(draw: Any, lr: LrStrategy | None = None) -> Spec:
     return Spec(
         "ConstantLR",
-        {"lr": draw(_given(lr, lrs())), "factor": draw(unit_floats()), "total_iters": draw(counts())},
+        {
+            "lr": draw(_given(lr, lrs())),
+            "factor": draw(unit_floats()),
+            "total_iters": draw(counts()),
+        },
     )
 
 
@@ -263,7 +269,10 @@ def linear_lr(draw: Any, lr: LrStrategy | None = None) -> Spec:
 def exponential_lr(
     draw: Any, lr: LrStrategy | None = None, gamma: LrStrategy | None = None
 ) -> Spec:
-    return Spec("ExponentialLR", {"lr": draw(_given(lr, lrs())), "gamma": draw(_given(gamma, decay_gammas()))})
+    return Spec(
+        "ExponentialLR",
+        {"lr": draw(_given(lr, lrs())), "gamma": draw(_given(gamma, decay_gammas()))},
+    )
 
 
 @st.composite
@@ -327,7 +336,10 @@ def lambda_lr(draw: Any, lr: LrStrategy | None = None) -> Spec:
 def multiplicative_lr(draw: Any, lr: LrStrategy | None = None) -> Spec:
     return Spec(
         "MultiplicativeLR",
-        {"lr": draw(_given(lr, lrs())), "lr_lambda": draw(st.sampled_from(MULTIPLICATIVE_EXPRESSIONS))},
+        {
+            "lr": draw(_given(lr, lrs())),
+            "lr_lambda": draw(st.sampled_from(MULTIPLICATIVE_EXPRESSIONS)),
+        },
     )
 
 
@@ -399,9 +411,7 @@ def one_cycle_lr(
             kwargs["three_phase"] = False
     kwargs["pct_start"] = pct
     kwargs["anneal_strategy"] = draw(st.sampled_from(["cos", "linear"]))
-    kwargs["div_factor"] = draw(
-        st.one_of(st.just(25.0), st.floats(min_value=0.1, max_value=1e4))
-    )
+    kwargs["div_factor"] = draw(st.one_of(st.just(25.0), st.floats(min_value=0.1, max_value=1e4)))
     kwargs["final_div_factor"] = draw(
         st.one_of(st.just(1e4), st.floats(min_value=0.1, max_value=1e5))
     )

@@ -28,8 +28,8 @@ from hypothesis import given, settings
 
 import lrkit
 from lrkit import gallery
-from lrkit.config._spec import SpecError, minimal_config, parse_spec, short_form
 from lrkit.cli import main
+from lrkit.config._spec import SpecError, minimal_config, parse_spec, short_form
 
 matplotlib.use("Agg")
 
@@ -72,7 +72,15 @@ def test_no_arguments_print_help_and_the_builtin_table(capsys: pytest.CaptureFix
 
 def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "lrkit", "table", "StepLR:lr=1,step_size=2,gamma=0.5", "--steps", "3"],
+        [
+            sys.executable,
+            "-m",
+            "lrkit",
+            "table",
+            "StepLR:lr=1,step_size=2,gamma=0.5",
+            "--steps",
+            "3",
+        ],
         capture_output=True,
         text=True,
         env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
@@ -108,12 +116,18 @@ def test_top_level_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["plot", COSINE], "the following arguments are required: -o/--output"),
         (["show", COSINE, "--steps", "-3"], "argument --steps: must be an integer >= 0, got -3"),
-        (["show", COSINE, "--steps", "ten"], "argument --steps: must be an integer >= 0, got 'ten'"),
+        (
+            ["show", COSINE, "--steps", "ten"],
+            "argument --steps: must be an integer >= 0, got 'ten'",
+        ),
         (["table", COSINE, "--every", "0"], "argument --every: must be a positive integer, got 0"),
         (["table", COSINE, "--format", "xml"], "invalid choice: 'xml'"),
         (["show", COSINE, "--chars", "emoji"], "invalid choice: 'emoji'"),
         (["show", COSINE, "--width", "15"], "width must leave at least 10 columns"),
-        (["plot", COSINE, "-o", "out.gif"], "-o must name a .png, .svg or .pdf file, got 'out.gif'"),
+        (
+            ["plot", COSINE, "-o", "out.gif"],
+            "-o must name a .png, .svg or .pdf file, got 'out.gif'",
+        ),
         (["gallery", "-o", "x", "--only", "NoSuchLR"], "no gallery entry 'NoSuchLR'"),
         (
             ["show", "OneCycleLR:max_lr=0.1,total_steps=100", "--steps", "150"],
@@ -145,11 +159,17 @@ def test_usage_errors_exit_2_with_the_message_on_stderr(
         ("StepLR:lr=0.1,step_size", "expected key=value, got 'step_size'"),
         ("StepLR:lr=0.1,lr=0.2,step_size=3", "key 'lr' is given twice"),
         ("MultiStepLR:lr=0.1,milestones=[30,80", "unclosed bracket"),
-        ("MultiStepLR:lr=0.1,milestones=[30,-80]", "milestones[1] must be an integer >= 0, got -80"),
+        (
+            "MultiStepLR:lr=0.1,milestones=[30,-80]",
+            "milestones[1] must be an integer >= 0, got -80",
+        ),
         ("StepLR:type=StepLR", "the type goes before the colon"),
         ("StepLR:lr=,step_size=3", "lr has no value"),
         ('{"type": "StepLR", "lr": 0.1', "invalid JSON at line 1 column 29"),
-        ('{"type": "StepLR", "lr": 0.1, "step_size": 0}', "step_size must be a positive integer, got 0"),
+        (
+            '{"type": "StepLR", "lr": 0.1, "step_size": 0}',
+            "step_size must be a positive integer, got 0",
+        ),
         ("no/such/file.yaml", "no such file 'no/such/file.yaml'"),
         ("ReduceLROnPlateau:lr=0.1", "ReduceLROnPlateau has no closed form"),
         ("LambdaLR:lr=0.1,lr_lambda=import os", "lr_lambda"),
@@ -206,8 +226,12 @@ def test_spec_sources_agree(tmp_path: Path) -> None:
     expected = lrkit.MultiStepLR(lr=0.1, milestones=[30, 80], gamma=0.5)
     config = {"type": "MultiStepLR", "lr": 0.1, "milestones": [30, 80], "gamma": 0.5}
     (tmp_path / "a.json").write_text(json.dumps(config))
-    (tmp_path / "a.yaml").write_text("type: MultiStepLR\nlr: 0.1\nmilestones: [30, 80]\ngamma: 0.5\n")
-    (tmp_path / "a.yml").write_text("type: MultiStepLR\nlr: 0.1\nmilestones:\n  - 30\n  - 80\ngamma: 0.5\n")
+    (tmp_path / "a.yaml").write_text(
+        "type: MultiStepLR\nlr: 0.1\nmilestones: [30, 80]\ngamma: 0.5\n"
+    )
+    (tmp_path / "a.yml").write_text(
+        "type: MultiStepLR\nlr: 0.1\nmilestones:\n  - 30\n  - 80\ngamma: 0.5\n"
+    )
     (tmp_path / "noext").write_text(json.dumps(config))
     sources = [
         str(tmp_path / "a.json"),
@@ -230,11 +254,15 @@ def test_short_form_values() -> None:
     assert [s(t) for t in (0, 4, 9, 50)] == [0.1 * min(1, (t + 1) / 10) for t in (0, 4, 9, 50)]
     m = parse_spec("MultiplicativeLR:lr=0.1,lr_lambda=0.95").schedule
     assert m(2) == 0.1 * 0.95 * 0.95
-    c = parse_spec("CyclicLR:base_lr=0.01,max_lr=0.1,step_size_up=4,mode=triangular2,cycle_momentum=false")
+    c = parse_spec(
+        "CyclicLR:base_lr=0.01,max_lr=0.1,step_size_up=4,mode=triangular2,cycle_momentum=false"
+    )
     assert c.schedule == lrkit.CyclicLR(
         base_lr=0.01, max_lr=0.1, step_size_up=4, mode="triangular2", cycle_momentum=False
     )
-    q = parse_spec("CyclicLR:base_lr=0.01,max_lr=0.1,scale_fn='1 / (2.0 ** (x - 1))',step_size_down=null")
+    q = parse_spec(
+        "CyclicLR:base_lr=0.01,max_lr=0.1,scale_fn='1 / (2.0 ** (x - 1))',step_size_down=null"
+    )
     assert q.schedule == lrkit.CyclicLR(base_lr=0.01, max_lr=0.1, scale_fn="1 / (2.0 ** (x - 1))")
     nested = parse_spec(
         'SequentialLR:lr=1,milestones=[2],schedulers=[{"type":"ConstantLR","factor":0.1,'
@@ -268,7 +296,9 @@ def test_configs_round_trip_through_every_spec_form(spec: strategies.Spec) -> No
 # -- plot ---------------------------------------------------------------------------------
 
 
-def _curve_pixels(image: np.ndarray[Any, Any], rgb: tuple[float, float, float]) -> np.ndarray[Any, Any]:
+def _curve_pixels(
+    image: np.ndarray[Any, Any], rgb: tuple[float, float, float]
+) -> np.ndarray[Any, Any]:
     """Mask of the pixels of a curve's colour inside the axes (above the bottom spine)."""
     colour = np.asarray(rgb)
     mask = np.abs(image[..., :3] - colour).max(axis=-1) < 0.12
@@ -307,7 +337,9 @@ def test_plot_png_has_the_curve_where_the_schedule_is(
     assert abs(mid_rows.mean() - half) < 0.06 * (rows.max() - rows.min())
 
 
-def test_plot_several_schedules_svg_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plot_several_schedules_svg_and_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     svg = tmp_path / "two.svg"
     code, _, err = run(
         capsys, "plot", "StepLR:lr=0.05,step_size=30", COSINE, "OneCycleLR:max_lr=0.1,total_steps=100",
@@ -332,7 +364,9 @@ def test_plot_dpi_sets_the_size(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert mpimg.imread(out).shape == (225, 400, 4)
 
 
-def test_plot_to_an_unwritable_place_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plot_to_an_unwritable_place_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "plot", COSINE, "-o", str(tmp_path / "no" / "dir" / "x.png"))
     assert code == 1
     assert "lrkit plot: error:" in err and "No such file or directory" in err
@@ -476,7 +510,9 @@ def test_table_json_md_and_output_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert target.read_text().splitlines() == ["step,lr", "0,0.05", "1,0.05", "2,0.05"]
 
 
-def test_table_of_a_config_file_matches_torch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_of_a_config_file_matches_torch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import torch
 
     path = tmp_path / "warmup.yaml"
@@ -516,12 +552,24 @@ def test_gallery_command_writes_pictures_index_and_markdown(
     folder = tmp_path / "pictures"
     page = tmp_path / "pages" / "gallery.md"
     code, out, err = run(
-        capsys, "gallery", "-o", str(folder), "--markdown", str(page), "--only", "StepLR", "OneCycleLR"
+        capsys,
+        "gallery",
+        "-o",
+        str(folder),
+        "--markdown",
+        str(page),
+        "--only",
+        "StepLR",
+        "OneCycleLR",
     )
     assert code == 0
     progress = err.splitlines()
     assert progress == [f"[1/2] {folder / 'StepLR.png'}", f"[2/2] {folder / 'OneCycleLR.png'}"]
-    assert sorted(p.name for p in folder.iterdir()) == ["OneCycleLR.png", "StepLR.png", "index.html"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "OneCycleLR.png",
+        "StepLR.png",
+        "index.html",
+    ]
     assert "wrote 2 pictures" in out
     text = page.read_text()
     assert "![StepLR](../pictures/StepLR.png)" in text

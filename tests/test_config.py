@@ -122,7 +122,10 @@ def test_every_type_by_hand() -> None:
             {
                 "type": "SequentialLR",
                 "lr": 0.1,
-                "schedulers": [{"type": "ConstantLR", "factor": 0.5}, {"type": "StepLR", "step_size": 3}],
+                "schedulers": [
+                    {"type": "ConstantLR", "factor": 0.5},
+                    {"type": "StepLR", "step_size": 3},
+                ],
                 "milestones": [5],
             },
             SequentialLR([ConstantLR(lr=0.1, factor=0.5), StepLR(lr=0.1, step_size=3)], [5]),
@@ -164,7 +167,10 @@ def test_nested_lr_is_inherited_and_can_be_overridden() -> None:
             },
             {
                 "type": "ChainedScheduler",
-                "schedulers": [{"type": "ConstantLR", "factor": 0.5}, {"type": "ExponentialLR", "gamma": 0.9}],
+                "schedulers": [
+                    {"type": "ConstantLR", "factor": 0.5},
+                    {"type": "ExponentialLR", "gamma": 0.9},
+                ],
             },
         ],
         "milestones": [5, 50],
@@ -216,15 +222,24 @@ def test_child_lr_overrides_and_default_lr_argument() -> None:
             {
                 "type": "ChainedScheduler",
                 "lr": 0.1,
-                "schedulers": [{"type": "ConstantLR"}, {"type": "ExponentialLR", "lr": 0.2, "gamma": 0.9}],
+                "schedulers": [
+                    {"type": "ConstantLR"},
+                    {"type": "ExponentialLR", "lr": 0.2, "gamma": 0.9},
+                ],
             }
         )
 
 
 def test_momentum_configs() -> None:
     for of in (
-        {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 10,
-         "base_momentum": 0.7, "max_momentum": 0.95},
+        {
+            "type": "CyclicLR",
+            "base_lr": 0.01,
+            "max_lr": 0.1,
+            "step_size_up": 10,
+            "base_momentum": 0.7,
+            "max_momentum": 0.95,
+        },
         {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 100, "three_phase": True},
     ):
         momentum = from_config({"type": "Momentum", "of": of})
@@ -242,12 +257,20 @@ def test_expression_strings_in_configs() -> None:
     lam = from_config({"type": "LambdaLR", "lr": 0.1, "lr_lambda": "0.95 ** epoch"})
     for t in (0, 1, 7, 100):
         assert lam(t) == pytest.approx(0.1 * 0.95**t, rel=1e-15)
-    mult = from_config({"type": "MultiplicativeLR", "lr": 0.1, "lr_lambda": "0.5 if epoch < 3 else 1"})
+    mult = from_config(
+        {"type": "MultiplicativeLR", "lr": 0.1, "lr_lambda": "0.5 if epoch < 3 else 1"}
+    )
     assert [mult(t) for t in range(5)] == [0.1, 0.05, 0.025, 0.025, 0.025]
     # scale_fn "1 / 2 ** (x - 1)" on cycles is triangular2, exactly (powers of two).
     custom = from_config(
-        {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5,
-         "scale_fn": "1 / (2.0 ** (x - 1))", "scale_mode": "cycle"}
+        {
+            "type": "CyclicLR",
+            "base_lr": 0.01,
+            "max_lr": 0.1,
+            "step_size_up": 5,
+            "scale_fn": "1 / (2.0 ** (x - 1))",
+            "scale_mode": "cycle",
+        }
     )
     built_in = CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=5, mode="triangular2")
     t = np.arange(0, 60)
@@ -285,92 +308,162 @@ ALL_TYPES = ", ".join(sorted(REGISTRY))
 
 BAD_CONFIGS = [
     pytest.param(
-        {"type": "CosineAnealingLR", "lr": 0.1, "T_max": 10}, InvalidValue, "type",
-        "'CosineAnealingLR'", [re.escape(f"one of {ALL_TYPES}"), r"did you mean 'CosineAnnealingLR'\?"],
+        {"type": "CosineAnealingLR", "lr": 0.1, "T_max": 10},
+        InvalidValue,
+        "type",
+        "'CosineAnealingLR'",
+        [re.escape(f"one of {ALL_TYPES}"), r"did you mean 'CosineAnnealingLR'\?"],
         id="misspelt-type",
     ),
     pytest.param(
-        {"type": "WarmupLR", "lr": 0.1}, InvalidValue, "type", "'WarmupLR'",
-        [re.escape(f"one of {ALL_TYPES}")], id="unknown-type",
+        {"type": "WarmupLR", "lr": 0.1},
+        InvalidValue,
+        "type",
+        "'WarmupLR'",
+        [re.escape(f"one of {ALL_TYPES}")],
+        id="unknown-type",
     ),
     pytest.param(
-        {"lr": 0.1, "step_size": 3}, InvalidValue, "type", "None",
-        [r"given: one of " + re.escape(ALL_TYPES)], id="missing-type",
+        {"lr": 0.1, "step_size": 3},
+        InvalidValue,
+        "type",
+        "None",
+        [r"given: one of " + re.escape(ALL_TYPES)],
+        id="missing-type",
     ),
     pytest.param(
-        {"type": "StepLR", "lr": 0.1, "step_sise": 30}, InvalidValue, "step_sise", "'step_sise'",
-        [r"a key StepLR knows", r"did you mean 'step_size'\?"], id="misspelt-key",
+        {"type": "StepLR", "lr": 0.1, "step_sise": 30},
+        InvalidValue,
+        "step_sise",
+        "'step_sise'",
+        [r"a key StepLR knows", r"did you mean 'step_size'\?"],
+        id="misspelt-key",
     ),
     pytest.param(
-        {"type": "StepLR", "lr": 0.1, "step_size": 3, "warmup_steps": 5}, InvalidValue,
-        "warmup_steps", "'warmup_steps'", [r"unknown key; StepLR takes gamma, lr, step_size"],
+        {"type": "StepLR", "lr": 0.1, "step_size": 3, "warmup_steps": 5},
+        InvalidValue,
+        "warmup_steps",
+        "'warmup_steps'",
+        [r"unknown key; StepLR takes gamma, lr, step_size"],
         id="extra-key",
     ),
     pytest.param(
-        {"type": "CyclicLR", "lr": 0.1, "max_lr": 1.0}, InvalidValue, "lr", "'lr'",
-        [r"a key CyclicLR knows"], id="lr-on-cyclic",
+        {"type": "CyclicLR", "lr": 0.1, "max_lr": 1.0},
+        InvalidValue,
+        "lr",
+        "'lr'",
+        [r"a key CyclicLR knows"],
+        id="lr-on-cyclic",
     ),
     pytest.param(
-        {"type": "StepLR", "lr": 0.1}, InvalidValue, "step_size", "None",
-        [r"given for StepLR", r"required key missing"], id="missing-required",
+        {"type": "StepLR", "lr": 0.1},
+        InvalidValue,
+        "step_size",
+        "None",
+        [r"given for StepLR", r"required key missing"],
+        id="missing-required",
     ),
     pytest.param(
-        {"type": "StepLR", "step_size": 3}, InvalidValue, "lr", "None",
-        [r"given for StepLR", r"required key missing"], id="missing-lr",
+        {"type": "StepLR", "step_size": 3},
+        InvalidValue,
+        "lr",
+        "None",
+        [r"given for StepLR", r"required key missing"],
+        id="missing-lr",
     ),
     pytest.param(
-        {"type": "StepLR", "lr": 0.1, "step_size": "30"}, InvalidType, "step_size", "'30'",
-        [r"a positive integer"], id="string-count",
+        {"type": "StepLR", "lr": 0.1, "step_size": "30"},
+        InvalidType,
+        "step_size",
+        "'30'",
+        [r"a positive integer"],
+        id="string-count",
     ),
     pytest.param(
-        {"type": "StepLR", "lr": "0.1", "step_size": 30}, InvalidType, "lr", "'0.1'",
-        [r"a finite number >= 0"], id="string-lr",
+        {"type": "StepLR", "lr": "0.1", "step_size": 30},
+        InvalidType,
+        "lr",
+        "'0.1'",
+        [r"a finite number >= 0"],
+        id="string-lr",
     ),
     pytest.param(
         {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "cycle_momentum": "false"},
-        InvalidType, "cycle_momentum", "'false'", [r"True or False"], id="string-bool",
+        InvalidType,
+        "cycle_momentum",
+        "'false'",
+        [r"True or False"],
+        id="string-bool",
     ),
     pytest.param(
-        {"type": "MultiStepLR", "lr": 0.1, "milestones": 30}, InvalidType, "milestones", "30",
-        [r"a list of integers >= 0"], id="milestones-not-a-list",
+        {"type": "MultiStepLR", "lr": 0.1, "milestones": 30},
+        InvalidType,
+        "milestones",
+        "30",
+        [r"a list of integers >= 0"],
+        id="milestones-not-a-list",
     ),
     pytest.param(
         {"type": "SequentialLR", "lr": 0.1, "schedulers": {"type": "StepLR"}, "milestones": []},
-        InvalidType, "schedulers", "{'type': 'StepLR'}", [r"a non-empty list of schedule configs"],
+        InvalidType,
+        "schedulers",
+        "{'type': 'StepLR'}",
+        [r"a non-empty list of schedule configs"],
         id="schedulers-not-a-list",
     ),
     pytest.param(
         {"type": "SequentialLR", "lr": 0.1, "schedulers": [], "milestones": []},
-        InvalidType, "schedulers", "[]", [r"a non-empty list of schedule configs"],
+        InvalidType,
+        "schedulers",
+        "[]",
+        [r"a non-empty list of schedule configs"],
         id="schedulers-empty",
     ),
     pytest.param(
         {
             "type": "SequentialLR",
             "lr": 0.1,
-            "schedulers": [{"type": "LinearLR", "total_iters": 5}, {"type": "CosineAnnealingLR", "T_max": -5}],
+            "schedulers": [
+                {"type": "LinearLR", "total_iters": 5},
+                {"type": "CosineAnnealingLR", "T_max": -5},
+            ],
             "milestones": [5],
         },
-        InvalidValue, "schedulers[1].T_max", "-5", [r"a positive finite number"], id="nested-T_max",
+        InvalidValue,
+        "schedulers[1].T_max",
+        "-5",
+        [r"a positive finite number"],
+        id="nested-T_max",
     ),
     pytest.param(
         {
             "type": "SequentialLR",
             "lr": 0.1,
-            "schedulers": [{"type": "LambdaLR", "lr_lambda": lambda epoch: 0.9}, {"type": "StepLR", "step_size": 3}],
+            "schedulers": [
+                {"type": "LambdaLR", "lr_lambda": lambda epoch: 0.9},
+                {"type": "StepLR", "step_size": 3},
+            ],
             "milestones": [5],
         },
-        InvalidType, "schedulers[0].lr_lambda", "<function", [r"an expression string \(configs hold no Python callables\)"],
+        InvalidType,
+        "schedulers[0].lr_lambda",
+        "<function",
+        [r"an expression string \(configs hold no Python callables\)"],
         id="nested-callable-lr_lambda",
     ),
     pytest.param(
         {
             "type": "SequentialLR",
             "lr": 0.1,
-            "schedulers": [{"type": "LambdaLR", "lr_lambda": "os.system(1)"}, {"type": "StepLR", "step_size": 3}],
+            "schedulers": [
+                {"type": "LambdaLR", "lr_lambda": "os.system(1)"},
+                {"type": "StepLR", "step_size": 3},
+            ],
             "milestones": [5],
         },
-        InvalidValue, "schedulers[0].lr_lambda", "'os.system(1)'",
+        InvalidValue,
+        "schedulers[0].lr_lambda",
+        "'os.system(1)'",
         [r"an arithmetic expression in epoch", r"calling 'os.system' is not allowed"],
         id="nested-unsafe-expression",
     ),
@@ -387,8 +480,11 @@ BAD_CONFIGS = [
             ],
             "milestones": [5],
         },
-        InvalidValue, "schedulers[1].schedulers[1].step_sise", "'step_sise'",
-        [r"did you mean 'step_size'\?"], id="deeply-nested-misspelt-key",
+        InvalidValue,
+        "schedulers[1].schedulers[1].step_sise",
+        "'step_sise'",
+        [r"did you mean 'step_size'\?"],
+        id="deeply-nested-misspelt-key",
     ),
     pytest.param(
         {
@@ -397,7 +493,10 @@ BAD_CONFIGS = [
             "schedulers": [{"type": "StepLR", "step_size": 3}, {"type": "Cosine", "T_max": 3}],
             "milestones": [5],
         },
-        InvalidValue, "schedulers[1].type", "'Cosine'", [re.escape(f"one of {ALL_TYPES}")],
+        InvalidValue,
+        "schedulers[1].type",
+        "'Cosine'",
+        [re.escape(f"one of {ALL_TYPES}")],
         id="nested-unknown-type",
     ),
     pytest.param(
@@ -407,7 +506,10 @@ BAD_CONFIGS = [
             "schedulers": [{"type": "StepLR", "step_size": 3}, {"type": "StepLR"}],
             "milestones": [5],
         },
-        InvalidValue, "schedulers[1].step_size", "None", [r"required key missing"],
+        InvalidValue,
+        "schedulers[1].step_size",
+        "None",
+        [r"required key missing"],
         id="nested-missing-key",
     ),
     pytest.param(
@@ -417,7 +519,11 @@ BAD_CONFIGS = [
             "schedulers": [{"type": "StepLR", "step_size": 3}, 5],
             "milestones": [5],
         },
-        InvalidType, "schedulers[1]", "5", [r"a mapping with a 'type' key"], id="nested-not-a-mapping",
+        InvalidType,
+        "schedulers[1]",
+        "5",
+        [r"a mapping with a 'type' key"],
+        id="nested-not-a-mapping",
     ),
     pytest.param(
         {
@@ -426,7 +532,11 @@ BAD_CONFIGS = [
             "schedulers": [{"type": "StepLR", "step_size": 3}, {"type": "StepLR", "step_size": 3}],
             "milestones": [5, 3],
         },
-        InvalidValue, "milestones", "[5, 3]", [r"a list of 1 steps"], id="milestones-count",
+        InvalidValue,
+        "milestones",
+        "[5, 3]",
+        [r"a list of 1 steps"],
+        id="milestones-count",
     ),
     pytest.param(
         {
@@ -435,27 +545,43 @@ BAD_CONFIGS = [
             "schedulers": [
                 {
                     "type": "SequentialLR",
-                    "schedulers": [{"type": "StepLR", "step_size": 3}, {"type": "StepLR", "step_size": 3}],
+                    "schedulers": [
+                        {"type": "StepLR", "step_size": 3},
+                        {"type": "StepLR", "step_size": 3},
+                    ],
                     "milestones": [5, 5],
                 }
             ],
         },
-        InvalidValue, "schedulers[0].milestones", "[5, 5]", [r"a list of 1 steps"],
+        InvalidValue,
+        "schedulers[0].milestones",
+        "[5, 5]",
+        [r"a list of 1 steps"],
         id="nested-milestones",
     ),
     pytest.param(
         {"type": "Momentum", "of": {"type": "OneCycleLR", "max_lr": -1, "total_steps": 10}},
-        InvalidValue, "of.max_lr", "-1", [r"a finite number >= 0"], id="momentum-of-path",
+        InvalidValue,
+        "of.max_lr",
+        "-1",
+        [r"a finite number >= 0"],
+        id="momentum-of-path",
     ),
     pytest.param(
         {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "scale_fn": 2},
-        InvalidType, "scale_fn", "2", [r"an expression string \(configs hold no Python callables\)"],
+        InvalidType,
+        "scale_fn",
+        "2",
+        [r"an expression string \(configs hold no Python callables\)"],
         id="scale_fn-number",
     ),
     pytest.param(
         {"type": "LambdaLR", "lr": 0.1, "lr_lambda": "10 ** 10 ** 10"},
-        InvalidValue, "lr_lambda", "'10 ** 10 ** 10'",
-        [r"an expression that evaluates to finite numbers", r"overflow"], id="huge-power",
+        InvalidValue,
+        "lr_lambda",
+        "'10 ** 10 ** 10'",
+        [r"an expression that evaluates to finite numbers", r"overflow"],
+        id="huge-power",
     ),
 ]
 

@@ -122,7 +122,9 @@ def test_cli_page_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_cli_page_shows_real_output(capsys: pytest.CaptureFixture[str]) -> None:
     page = (DOCS / "cli.md").read_text(encoding="utf-8")
-    pairs = re.findall(r"```sh\n(lrkit (?:show|table) [^\n]*)\n```\n\n```text\n(.*?)```", page, flags=re.S)
+    pairs = re.findall(
+        r"```sh\n(lrkit (?:show|table) [^\n]*)\n```\n\n```text\n(.*?)```", page, flags=re.S
+    )
     assert len(pairs) == 2
     for command, shown in pairs:
         assert main(shlex.split(command)[1:]) == 0

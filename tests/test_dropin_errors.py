@@ -173,7 +173,15 @@ BAD: list[Bad] = [
     ),
     lone("max_lr<0", "OneCycleLR", V, "max_lr", -0.1, total_steps=100),
     lone("max_lr-list-length", "OneCycleLR", V, "max_lr", [0.1] * 3, total_steps=100),
-    lone("base_momentum=nan", "OneCycleLR", V, "base_momentum", 0.1, total_steps=100, base_momentum=NAN),
+    lone(
+        "base_momentum=nan",
+        "OneCycleLR",
+        V,
+        "base_momentum",
+        0.1,
+        total_steps=100,
+        base_momentum=NAN,
+    ),
     lone("max_momentum=inf", "CyclicLR", V, "max_momentum", 0.01, 0.1, max_momentum=INF),
     # ReduceLROnPlateau
     lone("mode", "ReduceLROnPlateau", V, "mode", mode="minimum"),

@@ -15,7 +15,6 @@ module (a self-check of the harness and of the mpmath values), ``"lrkit"`` again
 from __future__ import annotations
 
 import functools
-import math
 import types
 import warnings
 from collections.abc import Callable

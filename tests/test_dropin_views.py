@@ -331,10 +331,22 @@ def test_a_list_assigned_to_milestones_is_converted() -> None:
 # Values torch accepts: momentum beyond 1
 # --------------------------------------------------------------------------------------
 MOMENTUM_CASES = {
-    "CyclicLR-sgd": ("sgd", lambda M, o: M.CyclicLR(o, 0.01, 0.1, 2, base_momentum=1, max_momentum=5)),
-    "OneCycleLR-sgd": ("sgd", lambda M, o: M.OneCycleLR(o, 0.1, total_steps=10, base_momentum=1, max_momentum=5)),
-    "CyclicLR-adam": ("adam", lambda M, o: M.CyclicLR(o, 0.01, 0.1, 2, base_momentum=1.5, max_momentum=22)),
-    "OneCycleLR-adam": ("adam", lambda M, o: M.OneCycleLR(o, 0.1, total_steps=10, base_momentum=1.5, max_momentum=22)),
+    "CyclicLR-sgd": (
+        "sgd",
+        lambda M, o: M.CyclicLR(o, 0.01, 0.1, 2, base_momentum=1, max_momentum=5),
+    ),
+    "OneCycleLR-sgd": (
+        "sgd",
+        lambda M, o: M.OneCycleLR(o, 0.1, total_steps=10, base_momentum=1, max_momentum=5),
+    ),
+    "CyclicLR-adam": (
+        "adam",
+        lambda M, o: M.CyclicLR(o, 0.01, 0.1, 2, base_momentum=1.5, max_momentum=22),
+    ),
+    "OneCycleLR-adam": (
+        "adam",
+        lambda M, o: M.OneCycleLR(o, 0.1, total_steps=10, base_momentum=1.5, max_momentum=22),
+    ),
 }
 
 
@@ -398,7 +410,12 @@ def second_scheduler_after_steps(M: types.ModuleType, cls: str) -> None:
     step(sched, 0)
 
 
-SCENARIOS = [no_optimizer_step, optimizer_first, gradscaler_skips_the_first_step, second_scheduler_after_steps]
+SCENARIOS = [
+    no_optimizer_step,
+    optimizer_first,
+    gradscaler_skips_the_first_step,
+    second_scheduler_after_steps,
+]
 
 
 def warned(M: types.ModuleType, cls: str, scenario: Callable[[types.ModuleType, str], None]) -> int:
@@ -475,7 +492,9 @@ def _build_old(entry: dict[str, Any], opt: Any) -> Any:
 @pytest.mark.parametrize("entry", OLD, ids=[e["class"] for e in OLD])
 def test_a_state_dict_from_lrkit_0_1_loads_and_resumes(entry: dict[str, Any]) -> None:
     spec = entry["optimizer"]
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in spec["group_lrs"]]
+    groups = [
+        {"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in spec["group_lrs"]
+    ]
     kind = getattr(torch.optim, spec["kind"])
     opt = kind(groups, **spec["kwargs"])
     sched = _build_old(entry, opt)

@@ -92,8 +92,13 @@ def bad(
 
 
 def bad_many(
-    cls: type[Schedule], error: type[Exception], argument: str, shown: str, rule: str,
-    change: dict[str, Any], case_id: str,
+    cls: type[Schedule],
+    error: type[Exception],
+    argument: str,
+    shown: str,
+    rule: str,
+    change: dict[str, Any],
+    case_id: str,
 ) -> Any:
     """A case whose arguments must change together (e.g. dropping total_steps for epochs)."""
     return pytest.param(cls, change, error, argument, shown, rule, id=case_id)
@@ -172,9 +177,20 @@ CASES = [
     bad(CosineAnnealingWarmRestarts, V, "T_mult", "1.5", POSITIVE_INT + r".*round", T_mult=1.5),
     bad(CosineAnnealingWarmRestarts, V, "eta_min", "nan", GE0, eta_min=NAN),
     # --- LambdaLR / MultiplicativeLR ----------------------------------------------------
-    bad(LambdaLR, T, "lr_lambda", "5", r"a callable of the step or an expression string", lr_lambda=5),
     bad(
-        LambdaLR, V, "lr_lambda", "\"__import__('os')\"", r"an arithmetic expression in epoch",
+        LambdaLR,
+        T,
+        "lr_lambda",
+        "5",
+        r"a callable of the step or an expression string",
+        lr_lambda=5,
+    ),
+    bad(
+        LambdaLR,
+        V,
+        "lr_lambda",
+        "\"__import__('os')\"",
+        r"an arithmetic expression in epoch",
         lr_lambda="__import__('os')",
     ),
     bad(LambdaLR, V, "lr", "-1", GE0, lr=-1),
@@ -187,66 +203,125 @@ CASES = [
     bad(CyclicLR, V, "step_size_down", "2.5", POSITIVE_INT + r".*round", step_size_down=2.5),
     bad(CyclicLR, T, "step_size_down", "'10'", POSITIVE_INT, step_size_down="10"),
     bad(
-        CyclicLR, V, "mode", "'triangle'", r"one of 'triangular', 'triangular2', 'exp_range'",
+        CyclicLR,
+        V,
+        "mode",
+        "'triangle'",
+        r"one of 'triangular', 'triangular2', 'exp_range'",
         mode="triangle",
     ),
     bad(CyclicLR, T, "mode", "1", r"one of 'triangular', 'triangular2', 'exp_range'", mode=1),
     bad(CyclicLR, V, "gamma", "-1", GE0, gamma=-1),
-    bad(CyclicLR, T, "scale_fn", "5", r"a callable, an expression string in x, or None", scale_fn=5),
+    bad(
+        CyclicLR, T, "scale_fn", "5", r"a callable, an expression string in x, or None", scale_fn=5
+    ),
     bad(CyclicLR, V, "scale_fn", "'y * 2'", r"an arithmetic expression in x", scale_fn="y * 2"),
-    bad(CyclicLR, V, "scale_mode", "'epochs'", r"one of 'cycle', 'iterations'", scale_mode="epochs"),
+    bad(
+        CyclicLR, V, "scale_mode", "'epochs'", r"one of 'cycle', 'iterations'", scale_mode="epochs"
+    ),
     bad(CyclicLR, T, "cycle_momentum", "1", r"True or False", cycle_momentum=1),
     bad(CyclicLR, V, "base_momentum", "nan", FINITE, base_momentum=math.nan),
     bad(CyclicLR, V, "max_momentum", "inf", FINITE, max_momentum=math.inf),
     # --- OneCycleLR ---------------------------------------------------------------------
     bad(OneCycleLR, V, "max_lr", "nan", GE0, max_lr=NAN),
     bad(
-        OneCycleLR, V, "total_steps", "None", r"given, or epochs and steps_per_epoch given",
+        OneCycleLR,
+        V,
+        "total_steps",
+        "None",
+        r"given, or epochs and steps_per_epoch given",
         total_steps=None,
     ),
     bad(OneCycleLR, V, "total_steps", "0", POSITIVE_INT, total_steps=0),
     bad(OneCycleLR, V, "total_steps", "100.5", POSITIVE_INT + r".*round", total_steps=100.5),
     bad(OneCycleLR, T, "total_steps", "'100'", POSITIVE_INT, total_steps="100"),
     bad_many(
-        OneCycleLR, V, "total_steps", "30", r"epochs \* steps_per_epoch = 20 when all three",
-        {"total_steps": 30, "epochs": 4, "steps_per_epoch": 5}, "OneCycleLR-inconsistent-total",
+        OneCycleLR,
+        V,
+        "total_steps",
+        "30",
+        r"epochs \* steps_per_epoch = 20 when all three",
+        {"total_steps": 30, "epochs": 4, "steps_per_epoch": 5},
+        "OneCycleLR-inconsistent-total",
     ),
     bad_many(
-        OneCycleLR, T, "steps_per_epoch", "None", POSITIVE_INT,
-        {"total_steps": None, "epochs": 4}, "OneCycleLR-epochs-without-steps_per_epoch",
+        OneCycleLR,
+        T,
+        "steps_per_epoch",
+        "None",
+        POSITIVE_INT,
+        {"total_steps": None, "epochs": 4},
+        "OneCycleLR-epochs-without-steps_per_epoch",
     ),
     bad_many(
-        OneCycleLR, V, "epochs", "0", POSITIVE_INT,
-        {"total_steps": None, "epochs": 0, "steps_per_epoch": 5}, "OneCycleLR-epochs=0",
+        OneCycleLR,
+        V,
+        "epochs",
+        "0",
+        POSITIVE_INT,
+        {"total_steps": None, "epochs": 0, "steps_per_epoch": 5},
+        "OneCycleLR-epochs=0",
     ),
     bad(OneCycleLR, V, "pct_start", "1.0", r"a number in \[0, 1\)", pct_start=1.0),
     bad(OneCycleLR, V, "pct_start", "-0.1", r"a number in \[0, 1\)", pct_start=-0.1),
     bad(
-        OneCycleLR, V, "pct_start", "0.01", r"pct_start \* total_steps != 1 \(total_steps=100\)"
-        r".*zero length", pct_start=0.01,
+        OneCycleLR,
+        V,
+        "pct_start",
+        "0.01",
+        r"pct_start \* total_steps != 1 \(total_steps=100\)"
+        r".*zero length",
+        pct_start=0.01,
     ),
     bad_many(
-        OneCycleLR, V, "pct_start", "0.6",
+        OneCycleLR,
+        V,
+        "pct_start",
+        "0.6",
         r"1 < pct_start \* total_steps < \(total_steps \+ 1\) / 2 with three_phase",
-        {"pct_start": 0.6, "three_phase": True}, "OneCycleLR-three_phase-pct_start=0.6",
+        {"pct_start": 0.6, "three_phase": True},
+        "OneCycleLR-three_phase-pct_start=0.6",
     ),
     bad_many(
-        OneCycleLR, V, "pct_start", "0.01", r"1 < pct_start \* total_steps",
-        {"pct_start": 0.01, "three_phase": True}, "OneCycleLR-three_phase-pct_start=0.01",
+        OneCycleLR,
+        V,
+        "pct_start",
+        "0.01",
+        r"1 < pct_start \* total_steps",
+        {"pct_start": 0.01, "three_phase": True},
+        "OneCycleLR-three_phase-pct_start=0.01",
     ),
-    bad(OneCycleLR, V, "anneal_strategy", "'cosine'", r"one of 'cos', 'linear'", anneal_strategy="cosine"),
+    bad(
+        OneCycleLR,
+        V,
+        "anneal_strategy",
+        "'cosine'",
+        r"one of 'cos', 'linear'",
+        anneal_strategy="cosine",
+    ),
     bad(OneCycleLR, V, "div_factor", "0", r"a positive finite number", div_factor=0),
     bad(OneCycleLR, V, "final_div_factor", "-1", r"a positive finite number", final_div_factor=-1),
     bad(OneCycleLR, T, "three_phase", "'yes'", r"True or False", three_phase="yes"),
     bad(OneCycleLR, V, "base_momentum", "inf", FINITE, base_momentum=math.inf),
     # --- SequentialLR -------------------------------------------------------------------
     bad(
-        SequentialLR, V, "milestones[1]", "3", r"greater than milestones\[0\]=5 \(strictly "
-        r"increasing\).*schedulers\[1\] would never run", milestones=[5, 3],
+        SequentialLR,
+        V,
+        "milestones[1]",
+        "3",
+        r"greater than milestones\[0\]=5 \(strictly "
+        r"increasing\).*schedulers\[1\] would never run",
+        milestones=[5, 3],
     ),
-    bad(SequentialLR, V, "milestones[1]", "5", r"greater than milestones\[0\]=5", milestones=[5, 5]),
     bad(
-        SequentialLR, V, "milestones", "[5]", r"a list of 2 steps \(one fewer than the 3 schedulers\)",
+        SequentialLR, V, "milestones[1]", "5", r"greater than milestones\[0\]=5", milestones=[5, 5]
+    ),
+    bad(
+        SequentialLR,
+        V,
+        "milestones",
+        "[5]",
+        r"a list of 2 steps \(one fewer than the 3 schedulers\)",
         milestones=[5],
     ),
     bad(SequentialLR, V, "milestones", "[5, 10, 15]", r"a list of 2 steps", milestones=[5, 10, 15]),
@@ -255,15 +330,26 @@ CASES = [
     bad(SequentialLR, T, "milestones", "5", r"a list of integers >= 0", milestones=5),
     bad(SequentialLR, V, "schedulers", "[]", r"a non-empty list of schedules", schedulers=[]),
     bad(
-        SequentialLR, T, "schedulers[1]", "5", r"a Schedule",
+        SequentialLR,
+        T,
+        "schedulers[1]",
+        "5",
+        r"a Schedule",
         schedulers=[StepLR(lr=0.1, step_size=3), 5, StepLR(lr=0.1, step_size=3)],
     ),
     bad(
-        SequentialLR, T, "schedulers", "StepLR(lr=0.1, step_size=3, gamma=0.1) (StepLR)",
-        r"a non-empty list of schedules", schedulers=StepLR(lr=0.1, step_size=3),
+        SequentialLR,
+        T,
+        "schedulers",
+        "StepLR(lr=0.1, step_size=3, gamma=0.1) (StepLR)",
+        r"a non-empty list of schedules",
+        schedulers=StepLR(lr=0.1, step_size=3),
     ),
     bad_many(
-        SequentialLR, V, "schedulers[0]", "'OneCycleLR'",
+        SequentialLR,
+        V,
+        "schedulers[0]",
+        "'OneCycleLR'",
         r"defined up to its last step 19 before milestones\[0\]=20.*total_steps=10",
         {
             "schedulers": [OneCycleLR(max_lr=0.1, total_steps=10), StepLR(lr=0.1, step_size=3)],
@@ -273,43 +359,78 @@ CASES = [
     ),
     # --- ChainedScheduler ---------------------------------------------------------------
     bad(
-        ChainedScheduler, V, "schedulers[1]", "'LambdaLR'", r"a multiplicative schedule.*"
+        ChainedScheduler,
+        V,
+        "schedulers[1]",
+        "'LambdaLR'",
+        r"a multiplicative schedule.*"
         r"lrkit\.torch\.ChainedScheduler",
         schedulers=[ConstantLR(lr=0.1), LambdaLR(lr=0.1, lr_lambda="0.9 ** epoch")],
     ),
     bad(
-        ChainedScheduler, V, "schedulers[0]", "'CyclicLR'", r"a multiplicative schedule",
+        ChainedScheduler,
+        V,
+        "schedulers[0]",
+        "'CyclicLR'",
+        r"a multiplicative schedule",
         schedulers=[CyclicLR(base_lr=0.01, max_lr=0.1)],
     ),
     bad(
-        ChainedScheduler, V, "schedulers[1]", "'CosineAnnealingLR'",
+        ChainedScheduler,
+        V,
+        "schedulers[1]",
+        "'CosineAnnealingLR'",
         r"CosineAnnealingLR with eta_min=0",
         schedulers=[ConstantLR(lr=0.1), CosineAnnealingLR(lr=0.1, T_max=10, eta_min=0.001)],
     ),
     bad(
-        ChainedScheduler, V, "schedulers[0]", "'OneCycleLR'", r"a multiplicative schedule",
+        ChainedScheduler,
+        V,
+        "schedulers[0]",
+        "'OneCycleLR'",
+        r"a multiplicative schedule",
         schedulers=[OneCycleLR(max_lr=0.1, total_steps=100)],
     ),
     bad(
-        ChainedScheduler, V, "schedulers[0]", "'CosineAnnealingWarmRestarts'",
-        r"a multiplicative schedule", schedulers=[CosineAnnealingWarmRestarts(lr=0.1, T_0=10)],
+        ChainedScheduler,
+        V,
+        "schedulers[0]",
+        "'CosineAnnealingWarmRestarts'",
+        r"a multiplicative schedule",
+        schedulers=[CosineAnnealingWarmRestarts(lr=0.1, T_0=10)],
     ),
     bad(
-        ChainedScheduler, V, "schedulers[0]", "'SequentialLR'", r"a multiplicative schedule",
+        ChainedScheduler,
+        V,
+        "schedulers[0]",
+        "'SequentialLR'",
+        r"a multiplicative schedule",
         schedulers=[SequentialLR([StepLR(lr=0.1, step_size=3)], milestones=[])],
     ),
     bad(
-        ChainedScheduler, V, "schedulers", "[0.1, 0.2]", r"schedules that share one lr",
+        ChainedScheduler,
+        V,
+        "schedulers",
+        "[0.1, 0.2]",
+        r"schedules that share one lr",
         schedulers=[ConstantLR(lr=0.1), ExponentialLR(lr=0.2, gamma=0.9)],
     ),
     bad(ChainedScheduler, V, "schedulers", "[]", r"a non-empty list of schedules", schedulers=[]),
     # --- Momentum -----------------------------------------------------------------------
     bad(
-        Momentum, T, "of", "StepLR(lr=0.1, step_size=3, gamma=0.1) (StepLR)",
-        r"a schedule that cycles momentum \(CyclicLR, OneCycleLR\)", of=StepLR(lr=0.1, step_size=3),
+        Momentum,
+        T,
+        "of",
+        "StepLR(lr=0.1, step_size=3, gamma=0.1) (StepLR)",
+        r"a schedule that cycles momentum \(CyclicLR, OneCycleLR\)",
+        of=StepLR(lr=0.1, step_size=3),
     ),
     bad(
-        Momentum, T, "of", "OneCycleLR(", r"built with cycle_momentum=True",
+        Momentum,
+        T,
+        "of",
+        "OneCycleLR(",
+        r"built with cycle_momentum=True",
         of=OneCycleLR(max_lr=0.1, total_steps=100, cycle_momentum=False),
     ),
 ]
@@ -361,7 +482,11 @@ STEP_CASES = [
     pytest.param(ONE_CYCLE, 101, V, "101.0", r"at most total_steps=100", id="onecycle-101"),
     pytest.param(ONE_CYCLE, 100.5, V, "100.5", r"at most total_steps=100", id="onecycle-100.5"),
     pytest.param(
-        ONE_CYCLE, np.array([0, 50, 101]), V, "101.0", r"at most total_steps=100",
+        ONE_CYCLE,
+        np.array([0, 50, 101]),
+        V,
+        "101.0",
+        r"at most total_steps=100",
         id="onecycle-array",
     ),
     pytest.param(
@@ -371,27 +496,41 @@ STEP_CASES = [
         ONE_CYCLE.momentum, 101, V, "101.0", r"at most total_steps=100", id="onecycle-momentum"
     ),
     pytest.param(
-        SequentialLR([STEP, ONE_CYCLE], milestones=[5]), 106, V, "101.0",
-        r"at most total_steps=100", id="sequential-onecycle-last",
+        SequentialLR([STEP, ONE_CYCLE], milestones=[5]),
+        106,
+        V,
+        "101.0",
+        r"at most total_steps=100",
+        id="sequential-onecycle-last",
     ),
     pytest.param(STEP, -1, V, "-1.0", r"a finite number >= 0", id="negative"),
     pytest.param(STEP, -0.5, V, "-0.5", r"a finite number >= 0", id="negative-fraction"),
     pytest.param(STEP, np.array([3, -1]), V, "-1.0", r"a number >= 0", id="negative-array"),
     pytest.param(STEP, NAN, V, "nan", r"a finite number >= 0", id="nan"),
-    pytest.param(STEP, np.array([1.0, NAN]), V, "array([ 1., nan]) (ndarray)", r"finite", id="nan-array"),
+    pytest.param(
+        STEP, np.array([1.0, NAN]), V, "array([ 1., nan]) (ndarray)", r"finite", id="nan-array"
+    ),
     pytest.param(STEP, INF, V, "inf", r"a finite number >= 0", id="inf"),
     pytest.param(STEP, np.array([INF]), V, "array([inf]) (ndarray)", r"finite", id="inf-array"),
     pytest.param(PRODUCT, 2.5, V, "2.5", r"a whole number for MultiplicativeLR", id="product-2.5"),
     pytest.param(
-        PRODUCT, np.array([1, 2.5]), V, "array([1. , 2.5]) (ndarray)",
-        r"a whole number for MultiplicativeLR", id="product-array",
+        PRODUCT,
+        np.array([1, 2.5]),
+        V,
+        "array([1. , 2.5]) (ndarray)",
+        r"a whole number for MultiplicativeLR",
+        id="product-array",
     ),
     pytest.param(STEP, True, T, "True", r"an int, a float or a numeric array", id="bool"),
     pytest.param(STEP, "3", T, "'3'", r"an int, a float or a numeric array", id="string"),
     pytest.param(STEP, None, T, "None", r"an int, a float or a numeric array", id="none"),
     pytest.param(
-        STEP, np.array([1 + 1j]), T, "array([1.+1.j]) (ndarray)",
-        r"an int, a float or a numeric array", id="complex",
+        STEP,
+        np.array([1 + 1j]),
+        T,
+        "array([1.+1.j]) (ndarray)",
+        r"an int, a float or a numeric array",
+        id="complex",
     ),
 ]
 
@@ -429,9 +568,7 @@ def test_torch_0d_tensors_are_numbers() -> None:
     assert type(schedule.lr) is float and type(schedule.step_size) is int
     # A float32 tensor holds the float32 number nearest 0.1, which is what lrkit keeps.
     single = StepLR(lr=torch.tensor(0.1), step_size=torch.tensor(3), gamma=torch.tensor(0.5))
-    assert_same_schedule(
-        single, StepLR(lr=torch.tensor(0.1).item(), step_size=3, gamma=0.5)
-    )
+    assert_same_schedule(single, StepLR(lr=torch.tensor(0.1).item(), step_size=3, gamma=0.5))
     assert_same_schedule(
         MultiStepLR(lr=0.1, milestones=torch.tensor([30, 80])),
         MultiStepLR(lr=0.1, milestones=[30, 80]),

@@ -223,8 +223,16 @@ def test_docs_gallery_page_is_up_to_date() -> None:
         picture = DOCS / "gallery" / f"{entry.name}.png"
         assert picture.exists(), picture
         assert mpimg.imread(picture).shape == (500, 900, 4)
-    for name in ("StepLR", "MultiStepLR", "ExponentialLR", "LinearLR", "CyclicLR", "OneCycleLR",
-                 "CosineAnnealingLR", "CosineAnnealingWarmRestarts"):  # the seed's figures
+    for name in (
+        "StepLR",
+        "MultiStepLR",
+        "ExponentialLR",
+        "LinearLR",
+        "CyclicLR",
+        "OneCycleLR",
+        "CosineAnnealingLR",
+        "CosineAnnealingWarmRestarts",
+    ):  # the seed's figures
         assert f"![{name}](gallery/{name}.png)" in page
 
 

@@ -23,8 +23,8 @@ from matplotlib.figure import Figure
 
 import lrkit
 import lrkit.plot as lp
-from lrkit.core._plateau import simulate
 from lrkit._termplot import render, summary
+from lrkit.core._plateau import simulate
 from lrkit.preview import preview
 
 matplotlib.use("Agg")
@@ -64,7 +64,9 @@ def test_plot_draws_the_schedule_values() -> None:
     (line,) = lr_lines(ax)
     x, y = line.get_xdata(), line.get_ydata()
     assert list(x) == list(range(51))  # default steps: the schedule's length (T_max)
-    assert list(y) == [s(float(t)) for t in range(51)] or np.allclose(y, s(np.arange(51)), rtol=4e-16)
+    assert list(y) == [s(float(t)) for t in range(51)] or np.allclose(
+        y, s(np.arange(51)), rtol=4e-16
+    )
     assert ax.get_xlabel() == "step" and ax.get_ylabel() == "learning rate"
     assert ax.get_xlim() == (0.0, 50.0)
     assert ax.get_ylim()[0] == 0.0
@@ -211,7 +213,9 @@ def test_render_rejects_bad_layouts() -> None:
 # -- preview ------------------------------------------------------------------------------------
 
 
-def torch_loop(make: Any, steps: int, lrs: tuple[float, ...], momentum: float = 0.9) -> np.ndarray[Any, Any]:
+def torch_loop(
+    make: Any, steps: int, lrs: tuple[float, ...], momentum: float = 0.9
+) -> np.ndarray[Any, Any]:
     """The lr of every group after construction and after each step, by hand."""
     params = [torch.nn.Parameter(torch.zeros(3)) for _ in lrs]
     opt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, lrs, strict=True)],
@@ -264,7 +268,9 @@ def test_preview_works_with_the_drop_in() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         got = preview(lambda opt: dropin.StepLR(opt, step_size=3, gamma=0.5), 10, lrs=(1.0,))
-    assert np.array_equal(got["lr"][:, 0], lrkit.StepLR(lr=1.0, step_size=3, gamma=0.5)(np.arange(11.0)))
+    assert np.array_equal(
+        got["lr"][:, 0], lrkit.StepLR(lr=1.0, step_size=3, gamma=0.5)(np.arange(11.0))
+    )
 
 
 def test_preview_rejects_bad_input() -> None:

@@ -583,8 +583,10 @@ def test_zero_lr_with_growth_stays_zero(schedule: Schedule) -> None:
     "schedule",
     [
         SequentialLR(
-            [lrkit.ConstantLR(lr=1.0, factor=0.5, total_iters=2),
-             lrkit.MultiplicativeLR(lr=1.0, lr_lambda="0.5")],
+            [
+                lrkit.ConstantLR(lr=1.0, factor=0.5, total_iters=2),
+                lrkit.MultiplicativeLR(lr=1.0, lr_lambda="0.5"),
+            ],
             milestones=[2],
         ),
         ChainedScheduler(
@@ -606,7 +608,6 @@ def test_chained_zero_lr_with_multiplicative_child() -> None:
     assert s(np.array([2]))[0] == 0.0
 
 
-
 @pytest.mark.parametrize("family", ["OneCycleLR", "SequentialLR", "CosineAnnealingWarmRestarts"])
 @settings(max_examples=30, deadline=None, database=None)
 @given(data=st.data())
@@ -614,9 +615,7 @@ def test_sorted_and_shuffled_steps_agree(family: str, data: st.DataObject) -> No
     """A sorted array of steps (a curve) takes a faster path through piecewise schedules;
     the same steps in any order give the same values."""
     _, schedule = draw_schedule(data, family)
-    near_edges = [
-        int(b) + d for b in schedule.boundaries for d in (-1, 0, 1) if 0 <= int(b) + d
-    ]
+    near_edges = [int(b) + d for b in schedule.boundaries for d in (-1, 0, 1) if 0 <= int(b) + d]
     limit = schedule.last_step
     drawn = [int(t) for t in draw_steps(data, schedule, max_size=30)] + [
         t for t in near_edges if limit is None or t <= limit

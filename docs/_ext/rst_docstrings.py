@@ -77,9 +77,7 @@ class RstDocstrings(griffe.Extension):
     def on_class_members(self, *, cls: griffe.Class, **kwargs: Any) -> None:
         if not _is_schedule_class(cls) or "__init__" in cls.members:
             return
-        parameters = [
-            griffe.Parameter("self", kind=griffe.ParameterKind.positional_or_keyword)
-        ]
+        parameters = [griffe.Parameter("self", kind=griffe.ParameterKind.positional_or_keyword)]
         for member in cls.members.values():
             if member.is_alias or not member.is_attribute:
                 continue
@@ -88,7 +86,10 @@ class RstDocstrings(griffe.Extension):
                 continue
             if attribute.name.startswith("_") or "init=False" in str(attribute.value):
                 continue  # private state, not an argument
-            if "class-attribute" in attribute.labels and "instance-attribute" not in attribute.labels:
+            if (
+                "class-attribute" in attribute.labels
+                and "instance-attribute" not in attribute.labels
+            ):
                 if attribute.value is None and str(attribute.annotation).startswith("ClassVar"):
                     continue
             parameters.append(

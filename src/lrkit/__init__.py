@@ -48,6 +48,7 @@ def __getattr__(name: str) -> object:
         return importlib.import_module("lrkit.plot")
     raise AttributeError(f"module 'lrkit' has no attribute {name!r}")
 
+
 __all__ = [
     "ChainedScheduler",
     "ConstantLR",

@@ -48,7 +48,6 @@ _BRAILLE_BITS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (0, 3): 0x40,
 
 
 class _Braille(_Charset):
-
     def glyph(self, dots: Sequence[tuple[int, int]]) -> str:
         bits = 0
         for dot in dots:
@@ -142,6 +141,7 @@ def render(
         top, bottom = float(y[shown].max()), float(y[shown].min())
     else:
         top = bottom = 0.0
+
     def label(value: float) -> str:
         return _fmt(10.0**value if log else value)
 

@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from lrkit.core._errors import LrkitError
 from lrkit.config._spec import Spec, SpecError, parse_spec
+from lrkit.core._errors import LrkitError
 
 __all__ = ["build_parser", "main"]
 
@@ -94,14 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     plot.add_argument("specs", nargs="+", metavar="SPEC", help="the schedules to plot")
-    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg or .pdf")
+    plot.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg or .pdf"
+    )
     _steps_argument(plot)
     plot.add_argument("--log", action="store_true", help="a logarithmic lr axis")
     plot.add_argument(
         "--steps-per-epoch", type=_positive, metavar="K", help="x axis in epochs of K steps"
     )
     plot.add_argument("--title", help="the figure's title")
-    plot.add_argument("--dpi", type=_positive, default=100, help="pixels per inch (default 100: 800x450)")
+    plot.add_argument(
+        "--dpi", type=_positive, default=100, help="pixels per inch (default 100: 800x450)"
+    )
     plot.add_argument("--no-momentum", action="store_true", help="leave out the cycled momentum")
     plot.add_argument(
         "--no-boundaries", action="store_true", help="leave out the milestone / phase-end lines"
@@ -199,9 +203,7 @@ def _need_matplotlib(command: str) -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise RuntimeError(
-            f"lrkit {command} needs matplotlib: pip install 'lrkit[plot]'"
-        ) from None
+        raise RuntimeError(f"lrkit {command} needs matplotlib: pip install 'lrkit[plot]'") from None
 
 
 def _label(spec: Spec) -> str:
@@ -243,7 +245,12 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     plotting.write(fig, output)
     width, height = (round(v * args.dpi) for v in plotting.SIZE)
-    print(f"wrote {output} ({width}x{height} px, steps 0..{steps})" if kind == "png" else f"wrote {output}", file=out)
+    print(
+        f"wrote {output} ({width}x{height} px, steps 0..{steps})"
+        if kind == "png"
+        else f"wrote {output}",
+        file=out,
+    )
     return 0
 
 
@@ -350,7 +357,10 @@ def builtin_table() -> list[str]:
             continue  # the variations: see the gallery
         specs = entry.specs()
         rows.append(
-            (entry.name, shlex.quote(specs[0]) if specs else "(driven by a metric: see the gallery)")
+            (
+                entry.name,
+                shlex.quote(specs[0]) if specs else "(driven by a metric: see the gallery)",
+            )
         )
     width = max(len(name) for name, _ in rows) + 2
     lines = ["built-in schedules (lrkit gallery -o DIR draws them all; a SPEC for each):"]

@@ -26,12 +26,13 @@ import numpy as np
 import numpy.typing as npt
 
 from lrkit.compose._sequence import ChainedScheduler, SequentialLR
-from lrkit.core._expr import Expr
-from lrkit.core._schedule import Schedule
+from lrkit.config._spec import minimal_config, short_form
 from lrkit.core._cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from lrkit.core._cyclic import CyclicLR
+from lrkit.core._expr import Expr
 from lrkit.core._functional import LambdaLR, MultiplicativeLR
 from lrkit.core._onecycle import OneCycleLR
+from lrkit.core._schedule import Schedule
 from lrkit.core._step import (
     ConstantLR,
     ExponentialLR,
@@ -40,7 +41,6 @@ from lrkit.core._step import (
     PolynomialLR,
     StepLR,
 )
-from lrkit.config._spec import minimal_config, short_form
 from lrkit.plot import Curve
 
 __all__ = ["ENTRIES", "Entry", "build", "by_name", "markdown", "synthetic_loss"]
@@ -85,7 +85,9 @@ class Plateau:
         shown = np.concatenate(([np.nan], metric))
         cuts = tuple(float(k) for k in np.flatnonzero(np.diff(lr)) + 1)
         return Curve(
-            label="lr (" + ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "type") + ")",
+            label="lr ("
+            + ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "type")
+            + ")",
             steps=np.arange(self.epochs + 1, dtype=np.float64),
             lr=lr,
             boundaries=cuts,
@@ -177,7 +179,11 @@ class Entry:
 def _args(schedule: Schedule, skip: Sequence[str] = ()) -> str:
     """``k=v, ...`` of a flat schedule's config, for a legend."""
     config = schedule.to_config()
-    return ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in config.items() if k != "type" and k not in skip)
+    return ", ".join(
+        f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}"
+        for k, v in config.items()
+        if k != "type" and k not in skip
+    )
 
 
 def _one(schedule: Schedule, label: str | None = None) -> tuple[tuple[str, Schedule], ...]:
@@ -202,7 +208,10 @@ ENTRIES: tuple[Entry, ...] = (
         "scheduler = LambdaLR(optimizer, lr_lambda=[lambda1, lambda2])",
         schedules=(
             ("group 0: lr_lambda='epoch // 30'", LambdaLR(lr=0.05, lr_lambda=Expr("epoch // 30"))),
-            ("group 1: lr_lambda='0.95 ** epoch'", LambdaLR(lr=0.05, lr_lambda=Expr("0.95 ** epoch"))),
+            (
+                "group 1: lr_lambda='0.95 ** epoch'",
+                LambdaLR(lr=0.05, lr_lambda=Expr("0.95 ** epoch")),
+            ),
         ),
         steps=100,
         from_seed=True,
@@ -355,7 +364,9 @@ ENTRIES: tuple[Entry, ...] = (
         "    train(...)\n"
         "    val_loss = validate(...)\n"
         "    scheduler.step(val_loss)",
-        plateau=Plateau(lr=0.1, epochs=100, seed=1, options={"mode": "min", "factor": 0.1, "patience": 10}),
+        plateau=Plateau(
+            lr=0.1, epochs=100, seed=1, options={"mode": "min", "factor": 0.1, "patience": 10}
+        ),
         log=True,
         from_seed=True,
         note="The lr depends on the metric, so there is no closed form and no config for "
@@ -372,7 +383,10 @@ ENTRIES: tuple[Entry, ...] = (
         "scheduler1 = ConstantLR(optimizer, factor=0.1, total_iters=2)\n"
         "scheduler2 = ExponentialLR(optimizer, gamma=0.9)\n"
         "scheduler = ChainedScheduler([scheduler1, scheduler2])",
-        schedules=_one(ChainedScheduler(_CONSTANT_THEN_EXP), "ChainedScheduler([ConstantLR, ExponentialLR]), lr=1"),
+        schedules=_one(
+            ChainedScheduler(_CONSTANT_THEN_EXP),
+            "ChainedScheduler([ConstantLR, ExponentialLR]), lr=1",
+        ),
         steps=20,
         from_seed=True,
     ),
@@ -402,10 +416,15 @@ ENTRIES: tuple[Entry, ...] = (
         "CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, mode='exp_range', gamma=0.9999)",
         schedules=(
             ("mode='triangular'", CyclicLR(base_lr=0.01, max_lr=0.1, cycle_momentum=False)),
-            ("mode='triangular2'", CyclicLR(base_lr=0.01, max_lr=0.1, mode="triangular2", cycle_momentum=False)),
+            (
+                "mode='triangular2'",
+                CyclicLR(base_lr=0.01, max_lr=0.1, mode="triangular2", cycle_momentum=False),
+            ),
             (
                 "mode='exp_range', gamma=0.9999",
-                CyclicLR(base_lr=0.01, max_lr=0.1, mode="exp_range", gamma=0.9999, cycle_momentum=False),
+                CyclicLR(
+                    base_lr=0.01, max_lr=0.1, mode="exp_range", gamma=0.9999, cycle_momentum=False
+                ),
             ),
         ),
         steps=12000,

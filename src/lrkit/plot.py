@@ -113,7 +113,9 @@ def curves(
     if labels is None:
         labels = [type(s).__name__ for s in items]
     elif len(labels) != len(items):
-        raise ValueError(f"labels must have one label per schedule ({len(items)}), got {len(labels)}")
+        raise ValueError(
+            f"labels must have one label per schedule ({len(items)}), got {len(labels)}"
+        )
     out = []
     for schedule, label in zip(items, labels, strict=True):
         last = int(steps)
@@ -156,7 +158,9 @@ def draw(
     if legend not in ("inside", "below", "none"):
         raise ValueError(f"legend must be 'inside', 'below' or 'none', got {legend!r}")
     if steps_per_epoch is not None and (
-        isinstance(steps_per_epoch, bool) or not isinstance(steps_per_epoch, int) or steps_per_epoch < 1
+        isinstance(steps_per_epoch, bool)
+        or not isinstance(steps_per_epoch, int)
+        or steps_per_epoch < 1
     ):
         raise ValueError(f"steps_per_epoch must be a positive integer, got {steps_per_epoch!r}")
     scale = float(steps_per_epoch) if steps_per_epoch else 1.0
@@ -199,7 +203,9 @@ def draw(
                 linestyle="--",
                 linewidth=1.4,
                 alpha=0.85 if single else 0.6,
-                label=curve.secondary_label if single else f"{curve.label} ({curve.secondary_label})",
+                label=curve.secondary_label
+                if single
+                else f"{curve.label} ({curve.secondary_label})",
                 zorder=2,
             )
             handles.append(aux)
@@ -209,7 +215,9 @@ def draw(
     labelled: set[str] = set()
     guides = []
     for b, text in sorted(marks.items()):
-        guide = ax.axvline(b / scale, color="0.35", linestyle=":", linewidth=1.0, alpha=0.8, zorder=1)
+        guide = ax.axvline(
+            b / scale, color="0.35", linestyle=":", linewidth=1.0, alpha=0.8, zorder=1
+        )
         if text not in labelled:
             labelled.add(text)
             guide.set_label(text)
@@ -245,7 +253,13 @@ def draw(
         room = fig.bbox.width / 6.5
         longest = max(len(h.get_label()) for h in handles) + 7
         columns = max(1, min(len(handles), 3, int(room // longest)))
-        fig.legend(handles=handles, loc="outside lower center", ncols=columns, fontsize="small", frameon=False)
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=columns,
+            fontsize="small",
+            frameon=False,
+        )
     return ax
 
 

@@ -65,7 +65,9 @@ def preview(
         raise ValueError(f"metrics must hold at least steps={steps} values, got {len(metrics)}")
 
     params = [torch.nn.Parameter(torch.zeros(2)) for _ in rates]
-    groups: list[dict[str, Any]] = [{"params": [p], "lr": lr} for p, lr in zip(params, rates, strict=True)]
+    groups: list[dict[str, Any]] = [
+        {"params": [p], "lr": lr} for p, lr in zip(params, rates, strict=True)
+    ]
     opt: torch.optim.Optimizer
     if optimizer == "sgd":
         opt = torch.optim.SGD(groups, lr=rates[0], momentum=momentum)

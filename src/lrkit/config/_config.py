@@ -70,8 +70,10 @@ def _build(config: Any, path: str, inherited_lr: float | None) -> Schedule:
             if not isinstance(key, str):
                 fail_type(where, "a mapping with string keys", key)
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"{kind} takes " + ", ".join(
-                sorted(allowed - {"type"})
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"{kind} takes " + ", ".join(sorted(allowed - {"type"}))
             )
             fail(_join(path, key), f"a key {kind} knows", key, hint=f"unknown key; {hint}")
     lr = config.get("lr", inherited_lr)

@@ -79,7 +79,9 @@ def parse_spec(text: str) -> Spec:
     """
     stripped = text.strip()
     if not stripped:
-        raise SpecError("empty SPEC: give a config file, an inline JSON object or TYPE:key=value,...")
+        raise SpecError(
+            "empty SPEC: give a config file, an inline JSON object or TYPE:key=value,..."
+        )
     if stripped.startswith("{"):
         config = _load_json(stripped, _where(text))
         return Spec(_build(config, _where(text)), text, _label(config))
@@ -254,7 +256,10 @@ def _value(raw: str, key: str, where: str) -> Any:
             raise SpecError(f"{where}: {key} is not valid JSON: {raw!r}")
         if not raw.endswith("]"):
             raise SpecError(f"{where}: {key}: a list must end with ']', got {raw!r}")
-        return [_value(part.strip(), f"{key}[{i}]", where) for i, part in enumerate(_split(raw[1:-1], where))]
+        return [
+            _value(part.strip(), f"{key}[{i}]", where)
+            for i, part in enumerate(_split(raw[1:-1], where))
+        ]
     if raw[0] in "\"'":
         return _unquote(raw)
     if raw in _KEYWORDS:

@@ -138,7 +138,8 @@ class CosineAnnealingLR(Schedule):
         with :math:`w` the weight of ``lr``; leaving a trough (:math:`w(t-1) = 0`) it adds
         :math:`(\eta_0 - \eta_{min}) w(t)` instead.
         """
-        now, before = self._factor(SCALAR, step), self._factor(SCALAR, step - 1)
+        now: float = self._factor(SCALAR, step)
+        before: float = self._factor(SCALAR, step - 1)
         if before == 0.0:
             return previous + (self.lr - self.eta_min) * now
         return self.eta_min + (previous - self.eta_min) * (now / before)
@@ -205,7 +206,9 @@ class CosineAnnealingWarmRestarts(Schedule):
                 starts.append(start)
                 start, length = start + length, length * self.T_mult
             self._set("_starts", tuple(starts))
-            self._set("_lengths", tuple(float(self.T_0 * self.T_mult**i) for i in range(len(starts))))
+            self._set(
+                "_lengths", tuple(float(self.T_0 * self.T_mult**i) for i in range(len(starts)))
+            )
 
     def _position(self, xp: Namespace, t: Any) -> Any:
         """``(T_cur, T_i)``: the steps done in ``t``'s cycle, and that cycle's length."""

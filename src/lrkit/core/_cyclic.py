@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail, fail_type
+from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail_type
 from lrkit.core._expr import Expr
-from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
 from lrkit.core._momentum import CyclesMomentum
+from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
 from lrkit.core._xp import Namespace
 
 __all__ = ["CyclicLR"]
@@ -152,7 +152,9 @@ class CyclicLR(CyclesMomentum):
         return self.base_lr + (self.max_lr - self.base_lr) * self._height(xp, shape)
 
     def _momentum_rate(self, xp: Namespace, shape: Any) -> Any:
-        return self.max_momentum - (self.max_momentum - self.base_momentum) * self._height(xp, shape)
+        return self.max_momentum - (self.max_momentum - self.base_momentum) * self._height(
+            xp, shape
+        )
 
     @property
     def length(self) -> int:

@@ -97,7 +97,11 @@ def _show(value: Any) -> str:
     text = repr(value)
     if len(text) > 80:
         text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})" if not isinstance(value, (int, list, tuple, dict)) else text
+    return (
+        f"{text} ({type(value).__name__})"
+        if not isinstance(value, (int, list, tuple, dict))
+        else text
+    )
 
 
 def fail(argument: str, rule: str, value: Any, hint: str = "") -> NoReturn:
@@ -144,9 +148,7 @@ def check_real(
     return number
 
 
-def _interval_rule(
-    low: float | None, high: float | None, low_open: bool, high_open: bool
-) -> str:
+def _interval_rule(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     if low is None and high is None:
         return "a finite real number"
     if high is None:

@@ -11,8 +11,8 @@ import numpy as np
 
 from lrkit.core._errors import fail_type
 from lrkit.core._expr import Expr
-from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
 from lrkit.core._scaled import Multiplicative, Scaled
+from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
 from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["LambdaLR", "MultiplicativeLR"]

@@ -9,14 +9,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import field
 from typing import Any
 
-from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail
-from lrkit.core._schedule import check_lr, schedule_class
 from lrkit.core._cosine import cosine_mix, cosine_weights, linear_mix, linear_weights, mix
+from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail
 from lrkit.core._momentum import CyclesMomentum
+from lrkit.core._schedule import check_lr, schedule_class
 from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["OneCycleLR"]
 
+
+#: A phase: its last step and the names of its start and end lr and momentum.
+Phase = tuple[float, str, str, str, str]
 
 #: The values each phase goes between, by torch's names: (start lr, end lr, start
 #: momentum, end momentum); ``levels`` gives the numbers.
@@ -95,7 +98,8 @@ class OneCycleLR(CyclesMomentum):
         pct = check_real("pct_start", self.pct_start, low=0.0, high=1.0, high_open=True)
         self._set("pct_start", pct)
         self._set(
-            "anneal_strategy", check_choice("anneal_strategy", self.anneal_strategy, ("cos", "linear"))
+            "anneal_strategy",
+            check_choice("anneal_strategy", self.anneal_strategy, ("cos", "linear")),
         )
         self._set("cycle_momentum", check_bool("cycle_momentum", self.cycle_momentum))
         self._set("base_momentum", check_real("base_momentum", self.base_momentum))
@@ -177,7 +181,7 @@ class OneCycleLR(CyclesMomentum):
             )
 
     @functools.cached_property
-    def phases(self) -> tuple[tuple[float, str, str, str, str], ...]:
+    def phases(self) -> tuple[Phase, ...]:
         """The phase table: ``(end_step, start_lr, end_lr, start_momentum, end_momentum)``
         for each phase, the values named as in :attr:`levels` (and as torch names its
         param-group keys). A phase runs up to and including its ``end_step``.
@@ -191,13 +195,15 @@ class OneCycleLR(CyclesMomentum):
     @functools.cached_property
     def levels(self) -> Mapping[str, float]:
         """The values the phases go between, by name."""
-        return types.MappingProxyType({
-            "initial_lr": self.initial_lr,
-            "max_lr": self.max_lr,
-            "min_lr": self.min_lr,
-            "max_momentum": self.max_momentum,
-            "base_momentum": self.base_momentum,
-        })
+        return types.MappingProxyType(
+            {
+                "initial_lr": self.initial_lr,
+                "max_lr": self.max_lr,
+                "min_lr": self.min_lr,
+                "max_momentum": self.max_momentum,
+                "base_momentum": self.base_momentum,
+            }
+        )
 
     def anneal(self, shape: tuple[int, Any, Any], start: float, end: float) -> float:
         """Go from ``start`` to ``end`` at the position ``shape`` (from :meth:`shape`) in its phase."""
@@ -243,12 +249,15 @@ class OneCycleLR(CyclesMomentum):
 
         def piece(i: int) -> Callable[[Any], Any]:
             begin, span = self._span(i)
-            a, b = levels[self.phases[i][first]], levels[self.phases[i][first + 1]]
+            names: Any = self.phases[i]
+            a, b = levels[names[first]], levels[names[first + 1]]
             if i == last:
                 return lambda s: self._anneal(xp, a, b, xp.minimum(s, self._ends[i]) - begin, span)
             return lambda s: self._anneal(xp, a, b, s - begin, span)
 
-        return xp.piecewise(t, self._ends[:-1], [piece(i) for i in range(last + 1)], closed_left=False)
+        return xp.piecewise(
+            t, self._ends[:-1], [piece(i) for i in range(last + 1)], closed_left=False
+        )
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         return self._run(xp, t, 1)

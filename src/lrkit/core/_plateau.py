@@ -70,9 +70,15 @@ class PlateauRule:
     def is_better(self, metric: float, best: float) -> bool:
         """Whether ``metric`` improves on ``best`` by more than the threshold."""
         if self.mode == "min":
-            bar = best * (1.0 - self.threshold) if self.threshold_mode == "rel" else best - self.threshold
+            bar = (
+                best * (1.0 - self.threshold)
+                if self.threshold_mode == "rel"
+                else best - self.threshold
+            )
             return metric < bar
-        bar = best * (1.0 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
+        bar = (
+            best * (1.0 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
+        )
         return metric > bar
 
     def observe(self, state: PlateauState, metric: Any) -> bool:

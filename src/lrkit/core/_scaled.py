@@ -22,8 +22,8 @@ class Scaled(Schedule):
     def _factor(self, xp: Namespace, t: Any) -> Any:
         raise NotImplementedError
 
-    def factor(self, step: float) -> float:
-        """The factor at ``step``: the rate is ``lr * factor(step)``."""
+    def factor_at(self, step: float) -> float:
+        """The factor at ``step``: the rate is ``lr * factor_at(step)``."""
         return float(self._factor(SCALAR, step))
 
     def _shape(self, xp: Namespace, t: Any) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 import numpy as np
@@ -242,7 +242,7 @@ def _plain(value: Any, name: str, owner: Schedule) -> Any:
         raise TypeError(
             f"{type(owner).__name__}.{name} is a Python callable ({value!r}), which a config "
             "cannot hold; write it as an expression string instead, e.g. "
-            f"{name}=\"0.95 ** epoch\" (see lrkit.Expr)"
+            f'{name}="0.95 ** epoch" (see lrkit.Expr)'
         )
     raise TypeError(f"{type(owner).__name__}.{name} = {value!r} is not plain data")
 

@@ -10,8 +10,8 @@ from dataclasses import field
 from typing import Any
 
 from lrkit.core._errors import check_int, check_real, fail_type
-from lrkit.core._schedule import check_lr, schedule_class
 from lrkit.core._scaled import Multiplicative
+from lrkit.core._schedule import check_lr, schedule_class
 from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = [
@@ -309,7 +309,8 @@ class PolynomialLR(Multiplicative):
         if step > self.total_iters:
             return 1.0
         n = self.total_iters
-        return SCALAR.power((1.0 - step / n) / (1.0 - (step - 1) / n), self.power)
+        value: float = SCALAR.power((1.0 - step / n) / (1.0 - (step - 1) / n), self.power)
+        return value
 
     @property
     def length(self) -> int:

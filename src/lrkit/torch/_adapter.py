@@ -41,7 +41,6 @@ from lrkit.torch._base import (
     pending_base_lrs,
     renamed,
     to_plain,
-    write,
 )
 
 __all__ = ["DropIn", "Watched"]
@@ -167,7 +166,9 @@ class DropIn(LRScheduler):
         out = []
         for name in self.containers:
             value = self.__dict__.get("_w_" + name)
-            out.append(("_w_" + name, dict(value) if isinstance(value, dict) else list(value or ())))
+            out.append(
+                ("_w_" + name, dict(value) if isinstance(value, dict) else list(value or ()))
+            )
         return out
 
     def _assign(self, values: Mapping[str, Any]) -> None:
@@ -229,6 +230,7 @@ class DropIn(LRScheduler):
         if len(groups) != len(cores):
             groups = self._check_groups()
             cores = self._cores
+        shape: Any
         if not self.recursive:
             shape = cores[0].shape(t)
             self._shape_at = (t, shape)  # for the momenta
@@ -247,7 +249,7 @@ class DropIn(LRScheduler):
             before = None if closed else (self._expected(t) if self._fresh else self._track)
         else:
             before = _NO_EXACT
-        shape: Any = _MISSING
+        shape = _MISSING
         out: list[float] = []
         track: list[float] = []
         for i, group in enumerate(groups):

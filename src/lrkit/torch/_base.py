@@ -22,8 +22,8 @@ from lrkit.core._errors import check_int, fail, fail_type
 __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "FORMAT_VERSION",
-    "LRScheduler",
     "STEP_ORDER_WARNING",
+    "LRScheduler",
     "_LRScheduler",
 ]
 
@@ -166,7 +166,9 @@ def per_group(
     """Expand a scalar-or-list argument to one value per param group (torch's rule)."""
     if isinstance(value, (list, tuple)):
         if len(value) != count:
-            fail(argument, f"a single value or a list of {count} (one per param group)", list(value))
+            fail(
+                argument, f"a single value or a list of {count} (one per param group)", list(value)
+            )
         values = list(value)
         names = [f"{argument}[{i}]" for i in range(count)]
     else:

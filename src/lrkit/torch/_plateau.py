@@ -112,7 +112,7 @@ class ReduceLROnPlateau(_TorchPlateau):
         self._reset()
 
     @property
-    def mode_worse(self) -> float:
+    def mode_worse(self) -> float:  # type: ignore[override]  # torch: a plain attribute
         """The starting ``best``: nothing is worse than it."""
         return self._rule.worst
 

@@ -57,7 +57,7 @@ from lrkit.core import (
     StepLR as _StepLR,
 )
 from lrkit.core._errors import check_real, fail, fail_type
-from lrkit.torch._adapter import DropIn, Watched, momentum_mode
+from lrkit.torch._adapter import DropIn, momentum_mode
 from lrkit.torch._base import (
     GET_LR_WARNING,
     as_float,
@@ -66,7 +66,6 @@ from lrkit.torch._base import (
     pending_base_lrs,
     per_group,
     to_plain,
-    warn_step_order,
     write,
     write_momentum,
 )
@@ -760,10 +759,14 @@ class CyclicLR(_CyclesMomentum):
     def _bind_scale(self) -> None:
         """torch binds a built-in scale to ``mode`` and ``gamma`` when it is built (and
         when a state is loaded): later assignments to them change nothing."""
-        mode = self.mode if self.mode in ("triangular", "triangular2", "exp_range") else "triangular"
+        mode = (
+            self.mode if self.mode in ("triangular", "triangular2", "exp_range") else "triangular"
+        )
         self._bound = (mode, self.gamma, "iterations" if mode == "exp_range" else "cycle")
 
     def _core_arguments(self, i: int) -> dict[str, Any]:
+        up: float
+        down: float
         up, down = self._sizes
         total, ratio = self.total_size, self.step_ratio
         if total is not self._size_pair[0] or ratio is not self._size_pair[1]:
@@ -783,18 +786,25 @@ class CyclicLR(_CyclesMomentum):
             "max_momentum": as_float(self.max_momentums[i]),
         }
 
-
     def _rename(self, error: LrkitError, i: int, construction: bool) -> LrkitError:
         from lrkit.torch._base import renamed
 
-        names = {"base_lr": "base_lrs", "max_lr": "max_lrs", "base_momentum": "base_momentums",
-                 "max_momentum": "max_momentums"}
+        names = {
+            "base_lr": "base_lrs",
+            "max_lr": "max_lrs",
+            "base_momentum": "base_momentums",
+            "max_momentum": "max_momentums",
+        }
         if error.argument in names and (construction is False or True):
             plural = names[error.argument]
             singular = error.argument
             listed = isinstance(getattr(self, plural, None), list) and len(self.base_lrs) > 1
-            return renamed(error, f"{singular}[{i}]" if construction and listed else
-                           (singular if construction else f"{plural}[{i}]"))
+            return renamed(
+                error,
+                f"{singular}[{i}]"
+                if construction and listed
+                else (singular if construction else f"{plural}[{i}]"),
+            )
         return error
 
     def scale_fn(self, x: float) -> float:
@@ -808,7 +818,9 @@ class CyclicLR(_CyclesMomentum):
         state = super().state_dict()
         fn = self._scale_fn_custom
         state["_scale_fn_custom"] = (
-            None if fn is None or isinstance(fn, (str, types.FunctionType)) else _function_state([fn])[0]
+            None
+            if fn is None or isinstance(fn, (str, types.FunctionType))
+            else _function_state([fn])[0]
         )
         return state
 
@@ -913,7 +925,7 @@ class OneCycleLR(_CyclesMomentum):
         maxima = per_group("max_lr", max_lr, count)
         lows = per_group("base_momentum", base_momentum, count)
         highs = per_group("max_momentum", max_momentum, count)
-        arguments = {
+        arguments: dict[str, Any] = {
             "total_steps": total_steps,
             "epochs": epochs,
             "steps_per_epoch": steps_per_epoch,
@@ -928,7 +940,9 @@ class OneCycleLR(_CyclesMomentum):
         for i in range(count):  # validate every group before touching the optimizer
             try:
                 cores.append(
-                    _OneCycleLR(maxima[i], base_momentum=lows[i], max_momentum=highs[i], **arguments)
+                    _OneCycleLR(
+                        maxima[i], base_momentum=lows[i], max_momentum=highs[i], **arguments
+                    )
                 )
             except LrkitError as error:
                 if count > 1 and error.argument in ("max_lr", "base_momentum", "max_momentum"):
