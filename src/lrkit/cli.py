@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from lrkit.config._spec import Spec, SpecError, parse_spec
-from lrkit.core._errors import LrkitError
+from lrkit.config import Spec, SpecError, parse_spec
+from lrkit.core import LrkitError
 
 __all__ = ["build_parser", "main"]
 

@@ -25,20 +25,22 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrkit.compose._sequence import ChainedScheduler, SequentialLR
-from lrkit.config._spec import minimal_config, short_form
-from lrkit.core._cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
-from lrkit.core._cyclic import CyclicLR
-from lrkit.core._expr import Expr
-from lrkit.core._functional import LambdaLR, MultiplicativeLR
-from lrkit.core._onecycle import OneCycleLR
-from lrkit.core._schedule import Schedule
-from lrkit.core._step import (
+from lrkit.compose import ChainedScheduler, SequentialLR
+from lrkit.config import minimal_config, short_form
+from lrkit.core import (
     ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
+    Expr,
+    LambdaLR,
     LinearLR,
+    MultiplicativeLR,
     MultiStepLR,
+    OneCycleLR,
     PolynomialLR,
+    Schedule,
     StepLR,
 )
 from lrkit.plot import Curve
@@ -77,7 +79,7 @@ class Plateau:
         return {"type": "ReduceLROnPlateau", "lr": self.lr, **self.options}
 
     def curve(self) -> Curve:
-        from lrkit.core._plateau import simulate
+        from lrkit.core import simulate
 
         metric = synthetic_loss(self.epochs, self.seed)
         lr = simulate(metric, self.lr, **self.options)

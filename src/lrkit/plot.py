@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from lrkit.core._schedule import Schedule
+from lrkit.core import Schedule
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

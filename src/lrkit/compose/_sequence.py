@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lrkit.core._cosine import CosineAnnealingLR
-from lrkit.core._errors import check_int, fail, fail_type
-from lrkit.core._scaled import Multiplicative
-from lrkit.core._schedule import Schedule, schedule_class
-from lrkit.core._xp import Namespace
+from lrkit.core import (
+    CosineAnnealingLR,
+    Multiplicative,
+    Namespace,
+    Schedule,
+    check_int,
+    fail,
+    fail_type,
+    schedule_class,
+)
 
 __all__ = ["ChainedScheduler", "SequentialLR", "chainable"]
 

@@ -13,8 +13,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from lrkit.core._errors import LrkitError, fail, fail_type
-from lrkit.core._schedule import REGISTRY, Schedule, arguments
+from lrkit.core import REGISTRY, LrkitError, Schedule, arguments, fail, fail_type
 
 __all__ = ["from_config"]
 

@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lrkit.config._config import _FUNCTION_KEYS, from_config
-from lrkit.core._errors import LrkitError
-from lrkit.core._schedule import REGISTRY, Schedule
+from lrkit.core import REGISTRY, LrkitError, Schedule
 
 __all__ = ["Spec", "SpecError", "minimal_config", "parse_spec", "short_form"]
 

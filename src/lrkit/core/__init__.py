@@ -7,14 +7,24 @@ factors, phase tables, cycle lookups) lives in its class.
 
 from lrkit.core._cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from lrkit.core._cyclic import CyclicLR
-from lrkit.core._errors import InvalidType, InvalidValue, LrkitError
+from lrkit.core._errors import (
+    InvalidType,
+    InvalidValue,
+    LrkitError,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    fail,
+    fail_type,
+)
 from lrkit.core._expr import Expr
 from lrkit.core._functional import LambdaLR, MultiplicativeLR
 from lrkit.core._momentum import CyclesMomentum, Momentum
 from lrkit.core._onecycle import OneCycleLR
 from lrkit.core._plateau import PlateauRule, PlateauState, simulate
 from lrkit.core._scaled import Multiplicative, Scaled
-from lrkit.core._schedule import REGISTRY, Schedule
+from lrkit.core._schedule import REGISTRY, Schedule, arguments, schedule_class
 from lrkit.core._step import (
     ConstantLR,
     ExponentialLR,
@@ -23,9 +33,12 @@ from lrkit.core._step import (
     PolynomialLR,
     StepLR,
 )
+from lrkit.core._xp import NUMPY, SCALAR, Namespace
 
 __all__ = [
+    "NUMPY",
     "REGISTRY",
+    "SCALAR",
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
@@ -42,6 +55,7 @@ __all__ = [
     "MultiStepLR",
     "Multiplicative",
     "MultiplicativeLR",
+    "Namespace",
     "OneCycleLR",
     "PlateauRule",
     "PlateauState",
@@ -49,5 +63,13 @@ __all__ = [
     "Scaled",
     "Schedule",
     "StepLR",
+    "arguments",
+    "check_bool",
+    "check_choice",
+    "check_int",
+    "check_real",
+    "fail",
+    "fail_type",
+    "schedule_class",
     "simulate",
 ]

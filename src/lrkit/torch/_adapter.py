@@ -29,8 +29,7 @@ from typing import Any, ClassVar
 import torch
 from torch import Tensor
 
-from lrkit.core import LrkitError, Schedule
-from lrkit.core._errors import fail_type
+from lrkit.core import LrkitError, Schedule, fail_type
 from lrkit.torch._base import (
     FORMAT_VERSION,
     GET_LR_WARNING,
@@ -414,7 +413,7 @@ def _like(old: Any, new: Any) -> Any:
 
 def momentum_mode(optimizer: Any, cycle_momentum: bool) -> bool:
     """Whether the optimizer's momentum is Adam's ``betas[0]``; checks it has one."""
-    from lrkit.core._errors import fail
+    from lrkit.core import fail
     from lrkit.torch._base import param_groups
 
     if not cycle_momentum:

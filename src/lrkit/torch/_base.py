@@ -16,8 +16,7 @@ import torch
 from torch import Tensor
 from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
-from lrkit.core import LrkitError
-from lrkit.core._errors import check_int, fail, fail_type
+from lrkit.core import LrkitError, check_int, fail, fail_type
 
 __all__ = [
     "EPOCH_DEPRECATION_WARNING",

@@ -8,9 +8,8 @@ from typing import Any
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
-from lrkit.compose._sequence import check_milestones
-from lrkit.core import LrkitError
-from lrkit.core._errors import fail, fail_type
+from lrkit.compose import check_milestones
+from lrkit.core import LrkitError, fail, fail_type
 from lrkit.torch._base import FORMAT_VERSION, LRScheduler, as_float, copy_value, param_groups, write
 
 __all__ = ["ChainedScheduler", "SequentialLR"]

@@ -7,8 +7,7 @@ from typing import Any
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
-from lrkit.core import PlateauRule
-from lrkit.core._errors import check_int, check_real, fail_type
+from lrkit.core import PlateauRule, check_int, check_real, fail_type
 from lrkit.torch._base import (
     EPOCH_DEPRECATION_WARNING,
     FORMAT_VERSION,

@@ -34,6 +34,9 @@ from lrkit.core import (
 from lrkit.core import (
     Expr,
     LrkitError,
+    check_real,
+    fail,
+    fail_type,
 )
 from lrkit.core import (
     LambdaLR as _LambdaLR,
@@ -56,7 +59,6 @@ from lrkit.core import (
 from lrkit.core import (
     StepLR as _StepLR,
 )
-from lrkit.core._errors import check_real, fail, fail_type
 from lrkit.torch._adapter import DropIn, momentum_mode
 from lrkit.torch._base import (
     GET_LR_WARNING,
@@ -1053,6 +1055,6 @@ class OneCycleLR(_CyclesMomentum):
         self._build()
 
 
-from lrkit.core._xp import SCALAR as _SCALAR  # noqa: E402
+from lrkit.core import SCALAR as _SCALAR  # noqa: E402
 
 _ = Tensor
