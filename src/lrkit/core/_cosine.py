@@ -225,8 +225,8 @@ class CosineAnnealingWarmRestarts(Schedule):
         >>> CosineAnnealingWarmRestarts(lr=0.1, T_0=10, T_mult=2).cycle(35)
         (5.0, 40.0)
         """
-        done, length = self._position(SCALAR, float(step))
-        return float(done), float(length)
+        done, length = self._position(SCALAR, step + 0.0)
+        return done + 0.0, length + 0.0
 
     def shape_in_cycle(self, done: float, length: float) -> tuple[float, float]:
         """The shape ``done`` steps into a cycle of ``length`` (torch's ``T_cur`` and ``T_i``)."""

@@ -152,6 +152,12 @@ class MultiplicativeLR(Multiplicative):
         value: float = call_function(self.lr_lambda, SCALAR, step)
         return value
 
+    def step_from(self, previous: float, step: float) -> float:
+        fn = self.lr_lambda
+        if step.__class__ is int and not isinstance(fn, Expr):  # torch's own step
+            return previous * float(fn(step))  # type: ignore[arg-type]
+        return previous * self.step_factor(step)
+
     def _shape(self, xp: Namespace, t: Any) -> Any:
         return t
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Sequence
 from typing import Any
 
 from lrkit.core._schedule import Schedule
@@ -34,6 +36,12 @@ class Scaled(Schedule):
             # A factor that overflowed to inf leaves a zero rate at zero (not 0 * inf).
             return xp.where(self.lr == 0.0, 0.0, self.lr * factor)
         return self.lr * factor
+
+    @classmethod
+    def rates(cls, schedules: Sequence[Schedule], shape: Any) -> list[float]:
+        if cls._shape is Scaled._shape and shape < math.inf:  # a finite factor: lr * factor
+            return [s.lr * shape for s in schedules]  # type: ignore[attr-defined]
+        return super().rates(schedules, shape)
 
     @functools.cached_property
     def _grows(self) -> bool:

@@ -97,6 +97,12 @@ class Schedule:
         value: float = self._rate(SCALAR, shape)
         return value
 
+    @classmethod
+    def rates(cls, schedules: Sequence[Schedule], shape: Any) -> list[float]:
+        """``[s.rate(shape) for s in schedules]`` for schedules of this class that share
+        the shape (one per param group): the torch layer's step, in one call."""
+        return [s._rate(SCALAR, shape) for s in schedules]
+
     def _check_steps(self, largest: float) -> None:
         """Raise if a step beyond the schedule's domain was asked for (default: none)."""
 

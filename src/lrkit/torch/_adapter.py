@@ -149,6 +149,7 @@ class DropIn(LRScheduler):
             except LrkitError as error:
                 raise self._rename(error, i, construction) from error
         self._cores = cores
+        self._bases = len(cores)
         self._track = [_NAN] * len(cores)
         self._snapshot = self._containers_now()
         self._fresh = True
@@ -198,15 +199,15 @@ class DropIn(LRScheduler):
 
     # -- stepping --------------------------------------------------------------------------
     def _update_lr(self, epoch: float | None = None) -> None:
-        self._sync()
+        attributes = self.__dict__
+        for slot, copy in self._snapshot:  # (the body of _sync, inlined: the hot path)
+            if attributes[slot] != copy:
+                self._build()
+                break
         t: Any = self.last_epoch + 1 if epoch is None else epoch
-        self._check_step(t)  # before anything changes
-        values = self._values(t, epoch is not None)
+        values = self._values(t, epoch is not None)  # may refuse t: nothing changed yet
         self.last_epoch = t
         self._write(values)
-
-    def _check_step(self, t: float) -> None:
-        """Raise before anything changes if ``t`` is outside the schedule's domain."""
 
     def _check_groups(self) -> list[dict[str, Any]]:
         groups: list[dict[str, Any]] = self.optimizer.param_groups
@@ -233,8 +234,8 @@ class DropIn(LRScheduler):
         if not self.recursive:
             shape = cores[0].shape(t)
             self._shape_at = (t, shape)  # for the momenta
-            return [core.rate(shape) for core in cores]
-        if len(groups) > len(self.base_lrs):
+            return [cores[0].rate(shape)] if len(cores) == 1 else self.core.rates(cores, shape)
+        if len(groups) > self._bases:
             self._check_added_groups(t, closed)
         initial = self._is_initial
         if not self.closed_form:  # the rule is the definition (MultiplicativeLR)
@@ -244,10 +245,24 @@ class DropIn(LRScheduler):
                 core.step_from(as_float(g["lr"]), t)  # type: ignore[attr-defined]
                 for g, core in zip(groups, cores, strict=True)
             ]
-        if closed or ((not initial or t == 0) and _whole(t)):
+        if closed or ((not initial or t == 0) and (t.__class__ is int or float(t).is_integer())):
             before = None if closed else (self._expected(t) if self._fresh else self._track)
         else:
             before = _NO_EXACT
+        untouched = before is not _NO_EXACT
+        if before:  # a list: is every group's rate still the exact value of the step before?
+            for group, b in zip(groups, before):  # noqa: B905 (one per group)
+                lr = group["lr"]
+                if lr.__class__ is not float:
+                    lr = as_float(lr)
+                if lr != b and not abs(lr - b) <= 4e-16 * abs(b):
+                    untouched = False
+                    break
+        if untouched:  # the exact values, all groups at once
+            shape = cores[0].shape(t)
+            values = [cores[0].rate(shape)] if len(cores) == 1 else self.core.rates(cores, shape)
+            self._track = values[:]
+            return values
         shape = _MISSING
         out: list[float] = []
         track: list[float] = []
@@ -301,15 +316,15 @@ class DropIn(LRScheduler):
         last: list[Any] = values
         for i, group in enumerate(groups):
             held = group["lr"]
-            if isinstance(held, Tensor):
-                held.fill_(values[i])
-                if last is values:
-                    last = list(values)
-                last[i] = held.clone()
-                if self.recursive and self.closed_form and self._track[i] == self._track[i]:
-                    self._track[i] = as_float(held)  # as rounded to the tensor's dtype
-            else:
+            if held.__class__ is float or not isinstance(held, Tensor):
                 group["lr"] = values[i]
+                continue
+            held.fill_(values[i])
+            if last is values:
+                last = list(values)
+            last[i] = held.clone()
+            if self.recursive and self.closed_form and self._track[i] == self._track[i]:
+                self._track[i] = as_float(held)  # as rounded to the tensor's dtype
         self._last_lr = last
         if self.cycles_momentum:
             self._write_momenta()
@@ -398,6 +413,11 @@ _MISSING: Any = _Missing()
 
 def _whole(t: Any) -> bool:
     return t.__class__ is int or float(t).is_integer()
+
+
+def _same(lr: float, exact: float) -> bool:
+    """Whether a group's rate is still the exact value (up to a few ulps of rounding)."""
+    return lr == exact or abs(lr - exact) <= 4e-16 * abs(exact)
 
 
 #: ``_values``: no group may take the exact value at this step.

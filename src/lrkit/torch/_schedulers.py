@@ -548,6 +548,7 @@ class CosineAnnealingWarmRestarts(DropIn):
         last_epoch = check_last_epoch(last_epoch)
         self._T_i: float = 1
         self._T_cur: float = last_epoch
+        self._cycle_at = (math.inf, 0.0)  # the (start, length) of the cycle step(epoch) found
         self._setup(optimizer, last_epoch, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
 
     def _start(self) -> None:
@@ -593,8 +594,13 @@ class CosineAnnealingWarmRestarts(DropIn):
             self._T_cur, self._T_i = cur, length
             self.last_epoch += 1
         else:
-            value = check_real("epoch", epoch, low=0.0)
-            done, length = self._cores[0].cycle(value)  # type: ignore[attr-defined]
+            value = epoch if epoch.__class__ is float and 0.0 <= epoch < math.inf else _epoch(epoch)
+            start, length = self._cycle_at
+            if start <= value < start + length:  # still in the cycle of the last jump
+                done = value - start  # exact, as the core's lookup (Sterbenz)
+            else:
+                done, length = self._cores[0].cycle(value)  # type: ignore[attr-defined]
+                self._cycle_at = (value - done, length)
             whole = isinstance(epoch, int)
             self._T_cur = int(done) if whole else done
             self._T_i = int(length) if length.is_integer() else length
@@ -622,6 +628,10 @@ class CosineAnnealingWarmRestarts(DropIn):
         return self._values(self.last_epoch, closed=True)
 
 
+def _epoch(value: Any) -> float:
+    return check_real("epoch", value, low=0.0)
+
+
 def _number(name: str, value: Any, positive: bool = False) -> float:
     number = check_real(name, value, low=0.0 if positive else None, low_open=positive)
     return int(number) if isinstance(value, int) and not isinstance(value, bool) else number
@@ -641,11 +651,20 @@ class _CyclesMomentum(DropIn):
     def _write_momenta(self) -> None:
         if not self.cycle_momentum:
             return
-        t, shape = self.__dict__.get("_shape_at", (None, None))
+        t, shape, *known = self.__dict__.get("_shape_at", (None, None))
         if t != self.last_epoch:
-            shape = self._cores[0].shape(self.last_epoch)
+            shape, known = self._cores[0].shape(self.last_epoch), []
         use_beta1 = self.use_beta1
-        for group, momentum in zip(self.optimizer.param_groups, self._momenta(shape), strict=True):
+        momenta = known[0] if known else self._momenta(shape)
+        for group, momentum in zip(self.optimizer.param_groups, momenta, strict=True):
+            if use_beta1:
+                betas = group["betas"]
+                if betas[0].__class__ is float:
+                    group["betas"] = (momentum, *betas[1:])
+                    continue
+            elif group["momentum"].__class__ is float:
+                group["momentum"] = momentum
+                continue
             write_momentum(group, use_beta1, momentum)
 
 
@@ -1026,16 +1045,27 @@ class OneCycleLR(_CyclesMomentum):
             )
 
     def _values(self, t: Any, closed: bool) -> list[float]:
+        if t > self.total_steps:
+            self._check_step(t)
         core: Any = self._cores[0]
         shape = core.shape(t)
-        self._shape_at = (t, shape)
-        _, start, end, _, _ = core.phases[shape[0]]
-        return [core.anneal(shape, _float(g[start]), _float(g[end])) for g in self._check_groups()]
+        _, start, end, low, high = core.phases[shape[0]]
+        anneal, cycle = core.anneal, self.cycle_momentum
+        lrs, momenta = [], []
+        for g in self.optimizer.param_groups:  # each group's keys, read now (as torch reads them)
+            lrs.append(anneal(shape, _float(g[start]), _float(g[end])))
+            if cycle:
+                momenta.append(anneal(shape, _float(g[low]), _float(g[high])))
+        self._shape_at = (t, shape, momenta)
+        return lrs
 
     def _momenta(self, shape: Any) -> list[float]:
         core: Any = self._cores[0]
         _, _, _, start, end = core.phases[shape[0]]
-        return [core.anneal(shape, _float(g[start]), _float(g[end])) for g in self._check_groups()]
+        return [
+            core.anneal(shape, _float(g[start]), _float(g[end]))
+            for g in self.optimizer.param_groups
+        ]
 
     def get_lr(self) -> list[Any]:
         if not self._get_lr_called_within_step:
