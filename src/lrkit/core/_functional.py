@@ -155,7 +155,7 @@ class MultiplicativeLR(Multiplicative):
     def step_from(self, previous: float, step: float) -> float:
         fn = self.lr_lambda
         if step.__class__ is int and not isinstance(fn, Expr):  # torch's own step
-            return previous * float(fn(step))  # type: ignore[arg-type]
+            return previous * float(fn(step))
         return previous * self.step_factor(step)
 
     def _shape(self, xp: Namespace, t: Any) -> Any:

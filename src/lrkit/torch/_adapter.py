@@ -233,7 +233,7 @@ class DropIn(LRScheduler):
         shape: Any
         if not self.recursive:
             shape = cores[0].shape(t)
-            self._shape_at = (t, shape)  # for the momenta
+            self._shape_at: tuple[Any, ...] = (t, shape)  # for the momenta
             return [cores[0].rate(shape)] if len(cores) == 1 else self.core.rates(cores, shape)
         if len(groups) > self._bases:
             self._check_added_groups(t, closed)
