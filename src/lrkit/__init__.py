@@ -18,25 +18,8 @@ for ``torch.optim.lr_scheduler``, which imports torch) and the tools (``lrkit.pl
 from lrkit._version import __version__
 from lrkit.compose import ChainedScheduler, SequentialLR
 from lrkit.config import from_config
-from lrkit.core import (
-    ConstantLR,
-    CosineAnnealingLR,
-    CosineAnnealingWarmRestarts,
-    CyclicLR,
-    ExponentialLR,
-    Expr,
-    InvalidType,
-    InvalidValue,
-    LambdaLR,
-    LinearLR,
-    Momentum,
-    MultiplicativeLR,
-    MultiStepLR,
-    OneCycleLR,
-    PolynomialLR,
-    Schedule,
-    StepLR,
-)
+from lrkit.core import Expr, InvalidType, InvalidValue, Schedule, schedules
+from lrkit.core.schedules import *  # noqa: F403  (every schedule class)
 
 
 def __getattr__(name: str) -> object:
@@ -51,24 +34,12 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "ChainedScheduler",
-    "ConstantLR",
-    "CosineAnnealingLR",
-    "CosineAnnealingWarmRestarts",
-    "CyclicLR",
-    "ExponentialLR",
     "Expr",
     "InvalidType",
     "InvalidValue",
-    "LambdaLR",
-    "LinearLR",
-    "Momentum",
-    "MultiStepLR",
-    "MultiplicativeLR",
-    "OneCycleLR",
-    "PolynomialLR",
     "Schedule",
     "SequentialLR",
-    "StepLR",
     "__version__",
     "from_config",
 ]
+__all__ += schedules.__all__

@@ -2,11 +2,13 @@
 
 Nothing here imports torch, the config layer or the tools. Each schedule's whole
 definition (fields, validation, formula, and the pieces the torch layer reuses: per-step
-factors, phase tables, cycle lookups) lives in its class.
+factors, phase tables, cycle lookups, the split into a shared shape and per-group rates)
+lives in its class, in one family module; :mod:`lrkit.core.schedules` lists them all.
 """
 
-from lrkit.core._cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
-from lrkit.core._cyclic import CyclicLR
+from lrkit.core import _cosine, _cyclic, _functional, _onecycle, _step, schedules
+from lrkit.core._cosine import *  # noqa: F403
+from lrkit.core._cyclic import *  # noqa: F403
 from lrkit.core._errors import (
     InvalidType,
     InvalidValue,
@@ -19,50 +21,31 @@ from lrkit.core._errors import (
     fail_type,
 )
 from lrkit.core._expr import Expr
-from lrkit.core._functional import LambdaLR, MultiplicativeLR
+from lrkit.core._functional import *  # noqa: F403
 from lrkit.core._momentum import CyclesMomentum, Momentum
-from lrkit.core._onecycle import OneCycleLR
+from lrkit.core._onecycle import *  # noqa: F403
 from lrkit.core._plateau import PlateauRule, PlateauState, simulate
 from lrkit.core._scaled import Multiplicative, Scaled
 from lrkit.core._schedule import REGISTRY, Schedule, arguments, schedule_class
-from lrkit.core._step import (
-    ConstantLR,
-    ExponentialLR,
-    LinearLR,
-    MultiStepLR,
-    PolynomialLR,
-    StepLR,
-)
+from lrkit.core._step import *  # noqa: F403
 from lrkit.core._xp import NUMPY, SCALAR, Namespace
 
 __all__ = [
     "NUMPY",
     "REGISTRY",
     "SCALAR",
-    "ConstantLR",
-    "CosineAnnealingLR",
-    "CosineAnnealingWarmRestarts",
     "CyclesMomentum",
-    "CyclicLR",
-    "ExponentialLR",
     "Expr",
     "InvalidType",
     "InvalidValue",
-    "LambdaLR",
-    "LinearLR",
     "LrkitError",
     "Momentum",
-    "MultiStepLR",
     "Multiplicative",
-    "MultiplicativeLR",
     "Namespace",
-    "OneCycleLR",
     "PlateauRule",
     "PlateauState",
-    "PolynomialLR",
     "Scaled",
     "Schedule",
-    "StepLR",
     "arguments",
     "check_bool",
     "check_choice",
@@ -73,3 +56,9 @@ __all__ = [
     "schedule_class",
     "simulate",
 ]
+__all__ += _cosine.__all__
+__all__ += _cyclic.__all__
+__all__ += _functional.__all__
+__all__ += _onecycle.__all__
+__all__ += _step.__all__
+__all__ += ["schedules"]
