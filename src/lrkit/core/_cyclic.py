@@ -9,7 +9,7 @@ from lrkit.core._errors import check_bool, check_choice, check_int, check_real, 
 from lrkit.core._expr import Expr
 from lrkit.core._momentum import CyclesMomentum
 from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
-from lrkit.core._xp import Namespace
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["CyclicLR"]
 
@@ -136,6 +136,10 @@ class CyclicLR(CyclesMomentum):
 
     def _period(self) -> int | None:
         return self.total_size if self.scale_fn is None and self.mode == "triangular" else None
+
+    def scale(self, x: float) -> float:
+        """The amplitude scale at ``x`` (the cycle number or the step, per ``scale_mode``)."""
+        return float(self._scale(SCALAR, float(x)))
 
     def _scale(self, xp: Namespace, x: Any) -> Any:
         if self.scale_fn is not None:

@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from torch import Tensor
-
 from lrkit.core import (
     ConstantLR as _ConstantLR,
 )
@@ -67,6 +65,7 @@ from lrkit.torch._base import (
     param_groups,
     pending_base_lrs,
     per_group,
+    renamed,
     to_plain,
     write,
     write_momentum,
@@ -133,8 +132,6 @@ class _Functions(DropIn):
 
     def _rename(self, error: LrkitError, i: int, construction: bool) -> LrkitError:
         if error.argument == "lr_lambda" and not construction:
-            from lrkit.torch._base import renamed
-
             return renamed(error, f"lr_lambdas[{i}]")
         return super()._rename(error, i, construction)
 
@@ -808,32 +805,23 @@ class CyclicLR(_CyclesMomentum):
         }
 
     def _rename(self, error: LrkitError, i: int, construction: bool) -> LrkitError:
-        from lrkit.torch._base import renamed
-
-        names = {
-            "base_lr": "base_lrs",
-            "max_lr": "max_lrs",
-            "base_momentum": "base_momentums",
-            "max_momentum": "max_momentums",
-        }
-        if error.argument in names and (construction is False or True):
-            plural = names[error.argument]
-            singular = error.argument
-            listed = isinstance(getattr(self, plural, None), list) and len(self.base_lrs) > 1
-            return renamed(
-                error,
-                f"{singular}[{i}]"
-                if construction and listed
-                else (singular if construction else f"{plural}[{i}]"),
-            )
-        return error
+        """A per-group argument by torch's name: ``max_lr[1]`` when built, ``max_lrs[1]`` after."""
+        plural = {"base_lr": "base_lrs", "max_lr": "max_lrs"}.get(error.argument)
+        plural = plural or {"base_momentum": "base_momentums", "max_momentum": "max_momentums"}.get(
+            error.argument
+        )
+        if plural is None:
+            return error
+        if not construction:
+            return renamed(error, f"{plural}[{i}]")
+        return renamed(error, f"{error.argument}[{i}]") if len(self.base_lrs) > 1 else error
 
     def scale_fn(self, x: float) -> float:
         """The amplitude scale at ``x`` (a cycle number or a step, per ``scale_mode``)."""
         if self._scale_fn_custom is not None and not isinstance(self._scale_fn_custom, str):
             return float(self._scale_fn_custom(x))
         core: Any = self._cores[0]
-        return float(core._scale(_SCALAR, float(x)))
+        return core.scale(x)  # type: ignore[no-any-return]
 
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
@@ -967,8 +955,6 @@ class OneCycleLR(_CyclesMomentum):
                 )
             except LrkitError as error:
                 if count > 1 and error.argument in ("max_lr", "base_momentum", "max_momentum"):
-                    from lrkit.torch._base import renamed
-
                     raise renamed(error, f"{error.argument}[{i}]") from error
                 raise
         if last_epoch != -1:
@@ -1083,8 +1069,3 @@ class OneCycleLR(_CyclesMomentum):
             self.total_steps = total
         super().load_state_dict(state_dict)
         self._build()
-
-
-from lrkit.core import SCALAR as _SCALAR  # noqa: E402
-
-_ = Tensor
