@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,15 @@ import numpy.typing as npt
 from lrkit.core._errors import check_choice, check_int, check_real, unwrap_scalar
 
 __all__ = ["PlateauRule", "PlateauState", "simulate"]
+
+
+class Counters(Protocol):
+    """The counters plateau reduction keeps (torch's attribute names)."""
+
+    best: float
+    num_bad_epochs: int
+    cooldown_counter: int
+    last_epoch: int
 
 
 @dataclass(frozen=True)
@@ -81,8 +90,12 @@ class PlateauRule:
         )
         return metric > bar
 
-    def observe(self, state: PlateauState, metric: Any) -> bool:
-        """Record one metric in ``state``; return whether the rate should be cut now."""
+    def observe(self, state: Counters, metric: Any) -> bool:
+        """Record one metric in ``state``; return whether the rate should be cut now.
+
+        ``state`` is anything with the counters (a :class:`PlateauState`, or torch's
+        ``ReduceLROnPlateau``, which keeps them as attributes of the same names).
+        """
         value = float(unwrap_scalar(metric))
         state.last_epoch += 1
         if self.is_better(value, state.best):

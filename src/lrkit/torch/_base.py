@@ -297,17 +297,21 @@ class LRScheduler(_TorchLRScheduler):
     def _restore_optimizer(self) -> None:
         """Write ``_last_lr`` back into the param groups (resume in any order)."""
         last = getattr(self, "_last_lr", None)
-        if last is None:
-            return
-        groups = self.optimizer.param_groups
-        if len(last) != len(groups):
-            raise ValueError(
-                f"the state holds {len(last)} learning rates but the optimizer has "
-                f"{len(groups)} param groups"
-            )
-        for group, value in zip(groups, last, strict=True):
-            write(group, "lr", as_float(value))
-        self._last_lr = [copy_value(group["lr"]) for group in groups]
+        if last is not None:
+            self._last_lr = restore_lrs(self.optimizer, last)
+
+
+def restore_lrs(optimizer: Any, lrs: list[Any]) -> list[Any]:
+    """Write restored rates into the param groups; return them as ``get_last_lr()`` holds them."""
+    groups = optimizer.param_groups
+    if len(lrs) != len(groups):
+        raise ValueError(
+            f"the state holds {len(lrs)} learning rates but the optimizer has "
+            f"{len(groups)} param groups"
+        )
+    for group, value in zip(groups, lrs, strict=True):
+        write(group, "lr", as_float(value))
+    return [copy_value(group["lr"]) for group in groups]
 
 
 class _LRScheduler(LRScheduler):

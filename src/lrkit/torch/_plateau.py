@@ -15,6 +15,7 @@ from lrkit.torch._base import (
     copy_value,
     param_groups,
     per_group,
+    restore_lrs,
     write,
 )
 
@@ -122,25 +123,11 @@ class ReduceLROnPlateau(_TorchPlateau):
 
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record one metric and cut the rates if it has stopped improving."""
-        current = float(metrics)
-        if epoch is None:
-            epoch = self.last_epoch + 1
-        else:
+        if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-        self.last_epoch = epoch
-        rule = self._rule
-        if rule.is_better(current, self.best):
-            self.best = current
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0  # bad epochs in a cooldown do not count
-        if self.num_bad_epochs > rule.patience:
-            self._reduce_lr(epoch)
-            self.cooldown_counter = rule.cooldown
-            self.num_bad_epochs = 0
+            self.last_epoch = epoch - 1
+        if self._rule.observe(self, metrics):  # the counters are this scheduler's attributes
+            self._reduce_lr(self.last_epoch)
         self._last_lr = [copy_value(group["lr"]) for group in self.optimizer.param_groups]
 
     def _reduce_lr(self, epoch: Any) -> None:
@@ -210,16 +197,7 @@ class ReduceLROnPlateau(_TorchPlateau):
         for key, value in counters.items():
             setattr(self, key, value)
         if "_last_lr" in state_dict:
-            last = list(state_dict["_last_lr"])
-            groups = self.optimizer.param_groups
-            if len(last) != len(groups):
-                raise ValueError(
-                    f"the state holds {len(last)} learning rates but the optimizer has "
-                    f"{len(groups)} param groups"
-                )
-            for group, value in zip(groups, last, strict=True):
-                write(group, "lr", as_float(value))
-            self._last_lr = [copy_value(group["lr"]) for group in groups]
+            self._last_lr = restore_lrs(self.optimizer, list(state_dict["_last_lr"]))
 
 
 def _check_min_lr(argument: str, value: Any) -> float:
