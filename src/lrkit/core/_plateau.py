@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from lrkit.core._errors import check_choice, check_int, check_real, unwrap_scalar
+from lrkit.core._errors import check_choice, check_int, check_real
 
 __all__ = ["PlateauRule", "PlateauState", "simulate"]
 
@@ -96,7 +96,7 @@ class PlateauRule:
         ``state`` is anything with the counters (a :class:`PlateauState`, or torch's
         ``ReduceLROnPlateau``, which keeps them as attributes of the same names).
         """
-        value = float(unwrap_scalar(metric))
+        value = float(metric)  # a number, a numpy scalar or a one-element tensor
         state.last_epoch += 1
         if self.is_better(value, state.best):
             state.best = value

@@ -128,7 +128,10 @@ class ReduceLROnPlateau(_TorchPlateau):
             self.last_epoch = epoch - 1
         if self._rule.observe(self, metrics):  # the counters are this scheduler's attributes
             self._reduce_lr(self.last_epoch)
-        self._last_lr = [copy_value(group["lr"]) for group in self.optimizer.param_groups]
+        self._last_lr = [
+            lr if lr.__class__ is float else copy_value(lr)
+            for lr in [group["lr"] for group in self.optimizer.param_groups]
+        ]
 
     def _reduce_lr(self, epoch: Any) -> None:
         groups = self.optimizer.param_groups
