@@ -315,7 +315,7 @@ def test_linear_lr_bounds_ends_and_monotone(data: st.DataObject) -> None:
     for values in (scalar_values(s, steps), vector_values(s, steps)):
         assert_between(values, lr * start, lr * end)
         diffs = np.diff(values)
-        slack = lr * max(start, end) * BOUND_RTOL
+        slack = lr * max(start, end) * BOUND_RTOL + TINY  # TINY: rounding among subnormals
         # Monotone toward end_factor (within rounding when the factors are close).
         if end >= start:
             assert (diffs >= -slack).all()

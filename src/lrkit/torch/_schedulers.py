@@ -14,49 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from lrkit.core import (
-    ConstantLR as _ConstantLR,
-)
-from lrkit.core import (
-    CosineAnnealingLR as _CosineAnnealingLR,
-)
-from lrkit.core import (
-    CosineAnnealingWarmRestarts as _WarmRestarts,
-)
-from lrkit.core import (
-    CyclicLR as _CyclicLR,
-)
-from lrkit.core import (
-    ExponentialLR as _ExponentialLR,
-)
-from lrkit.core import (
-    Expr,
-    LrkitError,
-    check_real,
-    fail,
-    fail_type,
-)
-from lrkit.core import (
-    LambdaLR as _LambdaLR,
-)
-from lrkit.core import (
-    LinearLR as _LinearLR,
-)
-from lrkit.core import (
-    MultiplicativeLR as _MultiplicativeLR,
-)
-from lrkit.core import (
-    MultiStepLR as _MultiStepLR,
-)
-from lrkit.core import (
-    OneCycleLR as _OneCycleLR,
-)
-from lrkit.core import (
-    PolynomialLR as _PolynomialLR,
-)
-from lrkit.core import (
-    StepLR as _StepLR,
-)
+import lrkit.core as lk
+from lrkit.core import Expr, LrkitError, check_real, fail, fail_type
 from lrkit.torch._adapter import DropIn, momentum_mode
 from lrkit.torch._base import (
     GET_LR_WARNING,
@@ -169,7 +128,7 @@ class LambdaLR(_Functions):
     [0.05]
     """
 
-    core = _LambdaLR
+    core = lk.LambdaLR
 
 
 class MultiplicativeLR(_Functions):
@@ -196,7 +155,7 @@ class MultiplicativeLR(_Functions):
     [0.025]
     """
 
-    core = _MultiplicativeLR
+    core = lk.MultiplicativeLR
     recursive = True
     closed_form = False
     initial_keeps_lr = True
@@ -228,7 +187,7 @@ class StepLR(DropIn):
     [0.1, 0.05, 0.05, 0.025]
     """
 
-    core = _StepLR
+    core = lk.StepLR
     added_groups = True
     hyper = ("step_size", "gamma")
     recursive = True
@@ -267,7 +226,7 @@ class MultiStepLR(DropIn):
     [0.5, 0.5, 0.25]
     """
 
-    core = _MultiStepLR
+    core = lk.MultiStepLR
     added_groups = True
     hyper = ("gamma",)
     containers = ("base_lrs", "milestones")
@@ -331,7 +290,7 @@ class ConstantLR(DropIn):
     [0.05, 0.05, 0.1]
     """
 
-    core = _ConstantLR
+    core = lk.ConstantLR
     added_groups = True
     hyper = ("factor", "total_iters")
     recursive = True
@@ -366,7 +325,7 @@ class LinearLR(DropIn):
     [0.05, 0.07500000000000001, 0.1]
     """
 
-    core = _LinearLR
+    core = lk.LinearLR
     added_groups = True
     hyper = ("start_factor", "end_factor", "total_iters")
     recursive = True
@@ -412,7 +371,7 @@ class ExponentialLR(DropIn):
     [0.05]
     """
 
-    core = _ExponentialLR
+    core = lk.ExponentialLR
     added_groups = True
     hyper = ("gamma",)
     recursive = True
@@ -441,7 +400,7 @@ class PolynomialLR(DropIn):
     [0.07500000000000001]
     """
 
-    core = _PolynomialLR
+    core = lk.PolynomialLR
     added_groups = True
     hyper = ("total_iters", "power")
     recursive = True
@@ -480,7 +439,7 @@ class CosineAnnealingLR(DropIn):
     [0.0]
     """
 
-    core = _CosineAnnealingLR
+    core = lk.CosineAnnealingLR
     added_groups = True
     hyper = ("T_max", "eta_min")
     recursive = True
@@ -527,7 +486,7 @@ class CosineAnnealingWarmRestarts(DropIn):
     [0.05, 0.1, 0.05]
     """
 
-    core = _WarmRestarts
+    core = lk.CosineAnnealingWarmRestarts
     hyper = ("T_0", "T_mult", "eta_min")
     extra_state = ("T_cur", "T_i")
     T_0: int
@@ -705,7 +664,7 @@ class CyclicLR(_CyclesMomentum):
     [0.055, 0.1, 0.055, 0.01]
     """
 
-    core = _CyclicLR
+    core = lk.CyclicLR
     hyper = ("total_size", "step_ratio", "scale_mode", "cycle_momentum")
     containers = ("base_lrs", "max_lrs", "base_momentums", "max_momentums")
     extra_state = ("mode", "gamma", "use_beta1")
@@ -895,7 +854,7 @@ class OneCycleLR(_CyclesMomentum):
     (0.04, 0.95)
     """
 
-    core = _OneCycleLR
+    core = lk.OneCycleLR
     hyper = ("_anneal_func_type",)
     containers = ()
     extra_state = ("total_steps", "_schedule_phases", "cycle_momentum", "use_beta1")
@@ -949,7 +908,7 @@ class OneCycleLR(_CyclesMomentum):
         for i in range(count):  # validate every group before touching the optimizer
             try:
                 cores.append(
-                    _OneCycleLR(
+                    lk.OneCycleLR(
                         maxima[i], base_momentum=lows[i], max_momentum=highs[i], **arguments
                     )
                 )
