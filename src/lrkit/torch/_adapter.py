@@ -21,15 +21,17 @@ anything is written.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import torch
 from torch import Tensor
 
-from lrkit.core import LrkitError, Schedule, fail_type
+from lrkit.core import LrkitError, Schedule, check_int, check_real, fail, fail_type
 from lrkit.torch._base import (
     FORMAT_VERSION,
     GET_LR_WARNING,
@@ -141,8 +143,13 @@ class DropIn(LRScheduler):
 
     def _build(self, construction: bool = False) -> None:
         """Build (and so validate) the core schedules from the current attributes."""
+        count = self._group_count()
+        for name in self.containers:
+            value = self.__dict__.get("_w_" + name)
+            if isinstance(value, list) and len(value) != count:
+                fail(name, f"a list of {count} (one per param group)", value)
         cores = []
-        for i in range(self._group_count()):
+        for i in range(count):
             try:
                 arguments = self._core_arguments(i)
                 cores.append(self.core(**arguments))
@@ -177,8 +184,11 @@ class DropIn(LRScheduler):
             self._store(values)
             return
         old = {name: self.__dict__.get("_w_" + name, _MISSING) for name in values}
-        self._store(values)
+        before = {
+            k: self.__dict__[k] for k in ("_cores", "_bases", "_track", "_snapshot", "_fresh")
+        }
         try:
+            self._store(values)
             self._build()
         except BaseException:
             for name, value in old.items():
@@ -186,22 +196,22 @@ class DropIn(LRScheduler):
                     self.__dict__.pop("_w_" + name, None)
                 else:
                     self.__dict__["_w_" + name] = value
-            self._build()
+            self.__dict__.update(before)
             raise
 
     def _sync(self) -> None:
         """Notice in-place edits of list attributes; validate them before anything moves."""
         attributes = self.__dict__
-        for slot, copy in self._snapshot:
-            if attributes[slot] != copy:
+        for slot, held in self._snapshot:
+            if attributes[slot] != held:
                 self._build()
                 return
 
     # -- stepping --------------------------------------------------------------------------
     def _update_lr(self, epoch: float | None = None) -> None:
         attributes = self.__dict__
-        for slot, copy in self._snapshot:  # (the body of _sync, inlined: the hot path)
-            if attributes[slot] != copy:
+        for slot, held in self._snapshot:  # (the body of _sync, inlined: the hot path)
+            if attributes[slot] != held:
                 self._build()
                 break
         t: Any = self.last_epoch + 1 if epoch is None else epoch
@@ -359,7 +369,8 @@ class DropIn(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """Plain data with torch's keys, so torch's scheduler of the same class loads it."""
-        state = {name: to_plain(getattr(self, name)) for name in (*self.hyper, *self.extra_state)}
+        names = (*self.hyper, *self.containers, *self.extra_state)
+        state = {name: to_plain(getattr(self, name)) for name in names}
         state.update(
             base_lrs=to_plain(self.base_lrs),
             last_epoch=self.last_epoch,
@@ -372,31 +383,45 @@ class DropIn(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a state written by lrkit or by torch's scheduler of the same class.
+        """Load a state written by lrkit (any version) or by torch's scheduler of the same class.
 
-        The schedule's attributes are validated like constructor arguments; the restored
-        rates (and momenta) are written into the optimizer, so the order in which the
-        optimizer and the scheduler are restored does not matter.
+        Every key is validated like the constructor's arguments, and lengths against the
+        optimizer's param groups: a refused state raises ValueError or TypeError naming the
+        key and leaves the scheduler and the optimizer as they were. Unknown keys (from a
+        newer version) are ignored with a warning. The restored rates (and momenta) are
+        written into the optimizer, so the order in which the optimizer and the scheduler
+        are restored does not matter.
         """
-        if not isinstance(state_dict, Mapping):
-            fail_type("state_dict", "a dict (from state_dict())", state_dict)
-        values = {n: state_dict[n] for n in self._watched() if n in state_dict}
+        with all_or_nothing(self):
+            self._load(state_dict)
+
+    def _load(self, state_dict: Any) -> None:
+        """The loading itself (a subclass adds its own keys here)."""
+        state = checked_state(self, state_dict)
+        values = {n: state[n] for n in self._watched() if n in state}
         if "base_lrs" in values:
             old = self.base_lrs
-            new = list(values["base_lrs"])
-            if len(new) == len(old):
-                new = [_like(o, v) for o, v in zip(old, new, strict=True)]
-            values["base_lrs"] = new
-        self._assign(values)
-        for name in self.extra_state:
-            if name in state_dict:
-                setattr(self, name, state_dict[name])
-        self.last_epoch = state_dict.get("last_epoch", self.last_epoch)
-        self._step_count = state_dict.get("_step_count", self._step_count)
-        if "_last_lr" in state_dict:
-            self._last_lr = list(state_dict["_last_lr"])
+            values["base_lrs"] = [_like(o, v) for o, v in zip(old, values["base_lrs"], strict=True)]
+        extra = self._checked_extra(state)
+        try:
+            self._assign(values)
+        except LrkitError as error:
+            raise in_state(error) from error
+        for name, value in extra.items():
+            try:
+                setattr(self, name, value)
+            except LrkitError as error:
+                raise in_state(error) from error
+        self.last_epoch = state.get("last_epoch", self.last_epoch)
+        self._step_count = state.get("_step_count", self._step_count)
+        if "_last_lr" in state:
+            self._last_lr = list(state["_last_lr"])
         self._restore_optimizer()
         self._fresh = True
+
+    def _checked_extra(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """The class's further keys (``extra_state``), validated; a hook."""
+        return {name: state[name] for name in self.extra_state if name in state}
 
     def _restore_optimizer(self) -> None:
         super()._restore_optimizer()
@@ -409,6 +434,95 @@ class _Missing:
 
 
 _MISSING: Any = _Missing()
+
+
+@contextlib.contextmanager
+def all_or_nothing(scheduler: Any) -> Iterator[None]:
+    """Undo every change to ``scheduler`` and its optimizer's param groups if the block fails."""
+    saved = {
+        k: copy.copy(v) if isinstance(v, (dict, list)) else v for k, v in vars(scheduler).items()
+    }
+    groups = [dict(g) for g in scheduler.optimizer.param_groups]
+    tensors = [
+        (v, v.clone())
+        for g in groups
+        for v in (*g.values(), *g.get("betas", ()))
+        if isinstance(v, Tensor)
+    ]
+    try:
+        yield
+    except BaseException:
+        vars(scheduler).clear()
+        vars(scheduler).update(saved)
+        for group, old in zip(scheduler.optimizer.param_groups, groups):  # noqa: B905
+            group.clear()
+            group.update(old)
+        for tensor, value in tensors:
+            tensor.copy_(value)
+        raise
+
+
+#: Keys some torch versions save that no lrkit scheduler uses.
+_OLD_TORCH_KEYS = frozenset({"verbose"})
+
+
+def checked_state(scheduler: Any, state_dict: Any) -> dict[str, Any]:
+    """A scheduler's state dict with its generic keys validated (nothing is changed).
+
+    ``last_epoch`` is a whole number >= -1 or, after ``step(epoch)``, a finite float as
+    torch allows; ``_step_count`` a whole number >= 0; ``base_lrs`` and ``_last_lr`` one
+    finite rate >= 0 per param group. Unknown keys are dropped with a warning.
+    """
+    if not isinstance(state_dict, Mapping):
+        fail_type("state_dict", "a dict (from state_dict())", state_dict)
+    known = set(scheduler.state_dict()) | _OLD_TORCH_KEYS
+    unknown = sorted(str(k) for k in state_dict if k not in known)
+    if unknown:
+        warnings.warn(
+            f"{type(scheduler).__name__}.load_state_dict ignored keys it does not know: "
+            f"{', '.join(unknown)} (written by a newer version?)",
+            UserWarning,
+            stacklevel=3,
+        )
+    state = {k: v for k, v in state_dict.items() if k in known}
+    count = len(scheduler.optimizer.param_groups)
+    if "last_epoch" in state:
+        state["last_epoch"] = check_epoch("state_dict['last_epoch']", state["last_epoch"])
+    if "_step_count" in state:
+        state["_step_count"] = check_int("state_dict['_step_count']", state["_step_count"])
+    for key in ("base_lrs", "_last_lr"):
+        if key in state:
+            state[key] = rates(f"state_dict[{key!r}]", state[key], count)
+    return state
+
+
+def check_epoch(argument: str, value: Any) -> Any:
+    """``last_epoch``: a whole number >= -1, or a finite float >= -1 (``step(2.5)``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        number = check_real(argument, value, low=-1.0)  # numpy numbers, 0-d tensors
+        return int(number) if number.is_integer() and not isinstance(value, float) else number
+    if isinstance(value, int):
+        return check_int(argument, value, low=-1)
+    return check_real(argument, value, low=-1.0)
+
+
+def rates(argument: str, value: Any, count: int) -> list[Any]:
+    """One finite rate >= 0 per param group (tensors kept as they are)."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+        fail_type(argument, f"a list of {count} rates (one per param group)", value)
+    if len(value) != count:
+        fail(argument, f"a list of {count} rates (one per param group)", list(value))
+    for i, rate in enumerate(value):
+        check_real(
+            f"{argument}[{i}]", as_float(rate) if isinstance(rate, Tensor) else rate, low=0.0
+        )
+    return list(value)
+
+
+def in_state(error: LrkitError) -> LrkitError:
+    """``error`` about an attribute, named as the state dict's key (``state_dict['gamma']``)."""
+    name, bracket, rest = error.argument.partition("[")
+    return renamed(error, f"state_dict[{name!r}]" + (bracket + rest if bracket else ""))
 
 
 def _whole(t: Any) -> bool:

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
 from lrkit.compose import check_milestones
 from lrkit.core import LrkitError, fail, fail_type
-from lrkit.torch._base import FORMAT_VERSION, LRScheduler, as_float, copy_value, param_groups, write
+from lrkit.torch._adapter import all_or_nothing, check_epoch, rates
+from lrkit.torch._base import (
+    FORMAT_VERSION,
+    LRScheduler,
+    as_float,
+    copy_value,
+    param_groups,
+    renamed,
+    write,
+)
 
 __all__ = ["ChainedScheduler", "SequentialLR"]
 
@@ -52,9 +63,50 @@ def _check_children(argument: str, schedulers: Any, optimizer: Any) -> list[Any]
     return children
 
 
+@contextlib.contextmanager
+def composite_transaction(scheduler: Any) -> Iterator[None]:
+    """All or nothing for a composite, its children (and theirs), and the optimizer."""
+    with contextlib.ExitStack() as stack:
+        for child in _descendants(scheduler):
+            stack.enter_context(all_or_nothing(child))
+        yield
+
+
+def _descendants(scheduler: Any) -> list[Any]:
+    out = [scheduler]
+    for child in getattr(scheduler, "_schedulers", ()):
+        out += _descendants(child)
+    return out
+
+
+def checked_composite_state(scheduler: Any, state_dict: Any) -> dict[str, Any]:
+    """A composite's state, its own keys validated (the children validate theirs)."""
+    if not isinstance(state_dict, Mapping):
+        fail_type("state_dict", "a dict (from state_dict())", state_dict)
+    known = set(scheduler.state_dict()) | {"optimizer"}
+    unknown = sorted(str(k) for k in state_dict if k not in known)
+    if unknown:
+        warnings.warn(
+            f"{type(scheduler).__name__}.load_state_dict ignored keys it does not know: "
+            f"{', '.join(unknown)} (written by a newer version?)",
+            UserWarning,
+            stacklevel=3,
+        )
+    state = {k: v for k, v in state_dict.items() if k in known}
+    if "last_epoch" in state:
+        state["last_epoch"] = check_epoch("state_dict['last_epoch']", state["last_epoch"])
+    if "_last_lr" in state:
+        state["_last_lr"] = rates(
+            "state_dict['_last_lr']", state["_last_lr"], len(param_groups(scheduler.optimizer))
+        )
+    return state
+
+
 def _load_children(children: list[Any], state_dict: dict[str, Any]) -> None:
     """Load a composite's saved child states into its children, naming a child that fails."""
     saved = state_dict.get("_schedulers", [])
+    if not isinstance(saved, list):
+        fail_type("state_dict['_schedulers']", f"a list of {len(children)} states", saved)
     if len(saved) != len(children):
         fail(
             "state_dict['_schedulers']",
@@ -139,14 +191,21 @@ class SequentialLR(LRScheduler):
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load every child's state, then write the sequence's current rates."""
-        _load_children(self._schedulers, state_dict)
-        if "_milestones" in state_dict:
-            self._milestones = [int(m) for m in state_dict["_milestones"]]
-        self.last_epoch = state_dict.get("last_epoch", self.last_epoch)
-        if "_last_lr" in state_dict:
-            self._last_lr = list(state_dict["_last_lr"])
-        self._restore_optimizer()
+        """Load every child's state, then write the sequence's current rates (all or nothing)."""
+        with composite_transaction(self):
+            state = checked_composite_state(self, state_dict)
+            milestones = self._milestones
+            if "_milestones" in state:
+                try:
+                    milestones = list(check_milestones(state["_milestones"], len(self._schedulers)))
+                except LrkitError as error:
+                    raise renamed(error, "state_dict['_milestones']") from error
+            _load_children(self._schedulers, state)
+            self._milestones = milestones
+            self.last_epoch = state.get("last_epoch", self.last_epoch)
+            if "_last_lr" in state:
+                self._last_lr = list(state["_last_lr"])
+            self._restore_optimizer()
 
 
 class ChainedScheduler(LRScheduler):
@@ -178,8 +237,10 @@ class ChainedScheduler(LRScheduler):
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load every child's state, then write the chain's current rates."""
-        _load_children(self._schedulers, state_dict)
-        if "_last_lr" in state_dict:
-            self._last_lr = list(state_dict["_last_lr"])
-        self._restore_optimizer()
+        """Load every child's state, then write the chain's current rates (all or nothing)."""
+        with composite_transaction(self):
+            state = checked_composite_state(self, state_dict)
+            _load_children(self._schedulers, state)
+            if "_last_lr" in state:
+                self._last_lr = list(state["_last_lr"])
+            self._restore_optimizer()

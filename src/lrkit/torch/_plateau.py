@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
 
-from lrkit.core import PlateauRule, check_int, check_real, fail_type
+from lrkit.core import LrkitError, PlateauRule, check_int, check_real, fail_type
+from lrkit.torch._adapter import rates
 from lrkit.torch._base import (
     EPOCH_DEPRECATION_WARNING,
     FORMAT_VERSION,
@@ -15,6 +17,7 @@ from lrkit.torch._base import (
     copy_value,
     param_groups,
     per_group,
+    renamed,
     restore_lrs,
     write,
 )
@@ -176,31 +179,59 @@ class ReduceLROnPlateau(_TorchPlateau):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load lrkit's or torch's state, validated; write the saved rates back."""
-        if not isinstance(state_dict, dict):
+        """Load lrkit's or torch's state, every key validated first; write the saved rates back.
+
+        A refused state raises ValueError or TypeError naming the key and changes nothing;
+        unknown keys are ignored with a warning.
+        """
+        if not isinstance(state_dict, Mapping):
             fail_type("state_dict", "a dict (from state_dict())", state_dict)
-        rule = PlateauRule(
-            **{name: state_dict.get(name, getattr(self._rule, name)) for name in _RULE}
-        )
+        known = set(self.state_dict()) | {"verbose", "optimizer"}
+        unknown = sorted(str(k) for k in state_dict if k not in known)
+        if unknown:
+            warnings.warn(
+                "ReduceLROnPlateau.load_state_dict ignored keys it does not know: "
+                f"{', '.join(unknown)} (written by a newer version?)",
+                UserWarning,
+                stacklevel=2,
+            )
+        try:
+            rule = PlateauRule(
+                **{name: state_dict.get(name, getattr(self._rule, name)) for name in _RULE}
+            )
+        except LrkitError as error:
+            raise renamed(error, f"state_dict[{error.argument!r}]") from error
+        count = len(self.optimizer.param_groups)
         min_lrs = self.min_lrs
         if "min_lrs" in state_dict:
             min_lrs = [
-                _check_min_lr(f"min_lrs[{i}]", v) for i, v in enumerate(state_dict["min_lrs"])
+                _check_min_lr(f"state_dict['min_lrs'][{i}]", v)
+                for i, v in enumerate(rates("state_dict['min_lrs']", state_dict["min_lrs"], count))
             ]
         default = state_dict.get("default_min_lr", self.default_min_lr)
         if default is not None:
-            default = _check_min_lr("default_min_lr", default)
+            default = _check_min_lr("state_dict['default_min_lr']", default)
         counters = {
-            key: check_int(key, state_dict[key], low=0)
+            key: check_int(f"state_dict[{key!r}]", state_dict[key], low=0)
             for key in ("num_bad_epochs", "cooldown_counter", "last_epoch")
             if key in state_dict
         }
-        best = float(state_dict.get("best", self.best))
-        self._rule, self.min_lrs, self.default_min_lr, self.best = rule, min_lrs, default, best
+        best = state_dict.get("best", self.best)
+        if isinstance(best, bool) or not isinstance(best, (int, float)) or best != best:
+            fail_type("state_dict['best']", "a number (inf before the first metric)", best)
+        last = None
+        if "_last_lr" in state_dict:
+            last = rates("state_dict['_last_lr']", state_dict["_last_lr"], count)
+        self._rule, self.min_lrs, self.default_min_lr, self.best = (
+            rule,
+            min_lrs,
+            default,
+            float(best),
+        )
         for key, value in counters.items():
             setattr(self, key, value)
-        if "_last_lr" in state_dict:
-            self._last_lr = restore_lrs(self.optimizer, list(state_dict["_last_lr"]))
+        if last is not None:
+            self._last_lr = restore_lrs(self.optimizer, last)
 
 
 def _check_min_lr(argument: str, value: Any) -> float:

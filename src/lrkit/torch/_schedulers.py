@@ -15,7 +15,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import lrkit.core as lk
-from lrkit.core import Expr, LrkitError, check_real, fail, fail_type
+from lrkit.core import (
+    Expr,
+    LrkitError,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    fail,
+    fail_type,
+)
 from lrkit.torch._adapter import DropIn, momentum_mode
 from lrkit.torch._base import (
     GET_LR_WARNING,
@@ -99,9 +108,19 @@ class _Functions(DropIn):
         state["lr_lambdas"] = _function_state(self.lr_lambdas)
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        _load_function_state(self.lr_lambdas, state_dict.get("lr_lambdas"))
-        super().load_state_dict({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
+    def _load(self, state_dict: Any) -> None:
+        if not isinstance(state_dict, Mapping):
+            fail_type("state_dict", "a dict (from state_dict())", state_dict)
+        saved = state_dict.get("lr_lambdas")
+        if saved is not None:
+            count = len(self.lr_lambdas)
+            if not isinstance(saved, list) or len(saved) != count:
+                fail_type("state_dict['lr_lambdas']", f"a list of {count} (None or dicts)", saved)
+            for i, item in enumerate(saved):
+                if item is not None and not isinstance(item, dict):
+                    fail_type(f"state_dict['lr_lambdas'][{i}]", "None or a dict", item)
+        super()._load({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
+        _load_function_state(self.lr_lambdas, saved)  # last: a user object's __dict__
 
 
 class LambdaLR(_Functions):
@@ -245,10 +264,22 @@ class MultiStepLR(DropIn):
         if name != "milestones":
             return super()._convert(name, value)
         if isinstance(value, Mapping):  # torch's Counter, or its plain-dict form
-            return Counter({_milestone(m): int(c) for m, c in value.items()})
-        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+            counts = Counter(
+                {_milestone(m): check_int(f"milestones[{m!r}]", c, low=0) for m, c in value.items()}
+            )
+        elif isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
             fail_type("milestones", "a list of integers >= 0", value)
-        return Counter(value)
+        else:
+            counts = Counter(value)
+        total = sum(counts.values())
+        if total > MAX_MILESTONES:
+            fail(
+                "milestones",
+                f"at most {MAX_MILESTONES} decays in all (counted with multiplicity)",
+                total,
+                hint="a milestone listed that often drives the rate to 0 anyway",
+            )
+        return counts
 
     def _core_arguments(self, i: int) -> dict[str, Any]:
         return {
@@ -261,6 +292,10 @@ class MultiStepLR(DropIn):
         state = super().state_dict()
         state["milestones"] = dict(self.milestones)
         return state
+
+
+#: The most decays a MultiStepLR takes, counting repeats (each is a factor of the closed form).
+MAX_MILESTONES = 100_000
 
 
 def _milestone(key: Any) -> Any:
@@ -792,25 +827,41 @@ class CyclicLR(_CyclesMomentum):
         )
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        saved = state_dict.get("_scale_fn_custom")
-        if isinstance(saved, dict) and self._scale_fn_custom is not None:
-            _load_function_state([self._scale_fn_custom], saved and [saved])
-        for name in ("mode", "gamma"):
-            if name in state_dict:
-                object.__setattr__(self, name, state_dict[name])
-        self._bind_scale()  # torch binds the scale again when it loads
+    def _load(self, state_dict: Any) -> None:
+        if not isinstance(state_dict, Mapping):
+            fail_type("state_dict", "a dict (from state_dict())", state_dict)
         state = dict(state_dict)
+        saved = state.get("_scale_fn_custom")
+        if saved is not None and not isinstance(saved, dict):
+            fail_type("state_dict['_scale_fn_custom']", "None or a dict", saved)
+        if "mode" in state:
+            mode = state["mode"]
+            if self._scale_fn_custom is None:
+                check_choice("state_dict['mode']", mode, ("triangular", "triangular2", "exp_range"))
+            self.mode = mode
+        if "gamma" in state:
+            self.gamma = check_real("state_dict['gamma']", state["gamma"], low=0.0)
+        if "use_beta1" in state:
+            self.use_beta1 = check_bool("state_dict['use_beta1']", state["use_beta1"])
+        self._bind_scale()  # torch binds the scale again when it loads
         if self._scale_fn_custom is None:
             state["scale_mode"] = self._bound[2]
         if "total_size" in state and "step_ratio" in state:
-            total, ratio = as_float(state["total_size"]), as_float(state["step_ratio"])
+            total = check_real(
+                "state_dict['total_size']", state["total_size"], low=0.0, low_open=True
+            )
+            ratio = check_real(
+                "state_dict['step_ratio']", state["step_ratio"], low=0.0, high=1.0, low_open=True
+            )
             up = total * ratio
             if abs(up - round(up)) <= 1e-9 * max(1.0, up):  # whole step sizes, as built
                 self._sizes = (round(up), round(total) - round(up))
                 state["total_size"], state["step_ratio"] = total, ratio
                 self._size_pair = (total, ratio)
-        super().load_state_dict(state)
+        state.pop("_scale_fn_custom", None)
+        super()._load(state)
+        if saved is not None and self._scale_fn_custom is not None:
+            _load_function_state([self._scale_fn_custom], [saved])  # last: a user object
 
 
 def _float(value: Any) -> float:
@@ -962,8 +1013,13 @@ class OneCycleLR(_CyclesMomentum):
 
     @_schedule_phases.setter
     def _schedule_phases(self, phases: Any) -> None:
-        if not (isinstance(phases, list) and phases and isinstance(phases[0], dict)):
-            fail_type("_schedule_phases", "torch's list of phase dicts", phases)
+        rule = "torch's list of 2 or 3 phase dicts, each with a finite 'end_step'"
+        if not (isinstance(phases, list) and len(phases) in (2, 3)):
+            fail_type("_schedule_phases", rule, phases)
+        for i, phase in enumerate(phases):
+            if not isinstance(phase, dict) or "end_step" not in phase:
+                fail_type(f"_schedule_phases[{i}]", rule, phase)
+            check_real(f"_schedule_phases[{i}]['end_step']", phase["end_step"], low=-1.0)
         total = self.total_steps
         self._arguments.update(
             total_steps=total,
@@ -1021,10 +1077,15 @@ class OneCycleLR(_CyclesMomentum):
     def _get_closed_form_lr(self) -> list[float]:
         return self._values(self.last_epoch, closed=True)
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load(self, state_dict: Any) -> None:
+        if not isinstance(state_dict, Mapping):
+            fail_type("state_dict", "a dict (from state_dict())", state_dict)
         if "total_steps" in state_dict:
-            total = state_dict["total_steps"]
+            total = check_int("state_dict['total_steps']", state_dict["total_steps"], low=1)
             self._arguments.update(total_steps=total, epochs=None, steps_per_epoch=None)
             self.total_steps = total
-        super().load_state_dict(state_dict)
+        for key in ("cycle_momentum", "use_beta1"):
+            if key in state_dict:
+                check_bool(f"state_dict[{key!r}]", state_dict[key])
+        super()._load(state_dict)
         self._build()
