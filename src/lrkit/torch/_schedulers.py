@@ -737,8 +737,8 @@ class CyclicLR(_CyclesMomentum):
             fail("mode", "one of 'triangular', 'triangular2', 'exp_range' (or give scale_fn)", mode)
         down = step_size_up if step_size_down is None else step_size_down
         self._sizes = (step_size_up, down)
-        total = float(step_size_up) + float(down) if _real(step_size_up, down) else math.nan
-        ratio = float(step_size_up) / total if total else math.nan
+        total = _sum_of(step_size_up, down)  # NaN if not numbers (the core then says why)
+        ratio = float(step_size_up) / total if total and total == total else math.nan
         self._size_pair = (total, ratio)
         self._store(
             {
@@ -868,8 +868,14 @@ def _float(value: Any) -> float:
     return value if value.__class__ is float else as_float(value)
 
 
-def _real(*values: Any) -> bool:
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+def _sum_of(up: Any, down: Any) -> float:
+    """``float(up) + float(down)`` for two numbers, else NaN (never an OverflowError)."""
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (up, down)):
+        return math.nan
+    try:
+        return float(up) + float(down)
+    except OverflowError:
+        return math.nan
 
 
 class OneCycleLR(_CyclesMomentum):
