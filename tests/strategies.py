@@ -6,16 +6,19 @@ themselves). ``spec.build()`` calls the constructors directly, ``spec.config()``
 same schedule as a config dict by hand (optionally with ``lr`` hoisted to the top of
 composites), so config tests compare two independent routes to the same schedule.
 
-Arguments range widely but stay valid. Known lrkit bugs are kept out of the general
-strategies (each has its own strict-xfail test):
+Arguments range widely but stay valid. Steps go up to ``2**63 - 1`` (see
+:func:`steps_for`). Nothing is excluded for being a known bug. Growing factors have
+families of their own (their rates leave the decaying families' bounds by design):
+``ExponentialLR-growth`` and ``CyclicLR-growth`` (``exp_range`` with ``gamma > 1``, which
+saturates at the largest float64 and is ``base_lr`` wherever the amplitude is 0, NaN once;
+drawn with ``base_lr <= max_lr``: an inverted triangle goes negative as torch's does,
+``tests/test_properties.py::test_cyclic_exp_range_growth_below_base_lr_goes_negative_as_torchs``).
 
-* ``lr == 0`` with a growing ``gamma > 1`` gives NaN (0 * inf), so growth gammas are only
-  drawn with ``lr > 0`` (and the general families decay: ``gamma <= 1``);
-* ChainedScheduler with ``lr == 0`` and a MultiplicativeLR child divides by zero;
-* composites holding a MultiplicativeLR silently floor fractional steps, so
-  :func:`steps_for` draws whole steps for them;
-* CyclicLR ``mode='exp_range'`` with ``gamma > 1`` gives NaN at cycle starts, so its
-  gamma is drawn in [0, 1].
+Once bugs, now drawn: ``lr == 0`` with a growing gamma stays 0, and a ChainedScheduler with
+``lr == 0`` and a MultiplicativeLR child is 0 (once NaN and a division by zero; regression
+tests ``test_zero_lr_with_growth_stays_zero`` and
+``test_chained_zero_lr_with_multiplicative_child``). Composites holding a MultiplicativeLR
+refuse fractional steps (documented), so :func:`steps_for` draws whole steps for them.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ __all__ = [
     "cyclic_lr",
     "decay_gammas",
     "exponential_lr",
+    "float_step",
     "growth_gammas",
+    "huge_int_steps",
     "lambda_lr",
     "leaf_schedules",
     "linear_lr",
@@ -70,8 +75,12 @@ __all__ = [
     "steps_for",
 ]
 
-#: The largest step drawn for schedules defined for every step (lrkit's exactness target).
-MAX_STEP = 10**7
+#: The largest step drawn for schedules defined for every step: the largest int64.
+MAX_STEP = 2**63 - 1
+#: The largest float64 step that is at most MAX_STEP (float(MAX_STEP) is 2**63, one more).
+MAX_FLOAT_STEP = float(2**63 - 2**10)
+#: Integers up to here are exactly float64 numbers; above it, float(t) may be another step.
+EXACT_FLOAT_INT = 2**53
 #: The largest step drawn for MultiplicativeLR (a running product: O(t) to evaluate).
 MAX_PRODUCT_STEP = 3000
 
@@ -157,7 +166,7 @@ def decay_gammas() -> st.SearchStrategy[float]:
 
 
 def growth_gammas() -> st.SearchStrategy[float]:
-    """Growth factors in (1, 10]: documented to overflow to inf eventually."""
+    """Growth factors in (1, 10]: documented to overflow to inf eventually (0 stays 0)."""
     return st.floats(min_value=1.0, max_value=10.0, exclude_min=True)
 
 
@@ -349,17 +358,24 @@ def cyclic_lr(
     cycle_momentum: st.SearchStrategy[bool] | None = None,
     custom_scale: st.SearchStrategy[bool] | None = None,
     mode: st.SearchStrategy[str] | None = None,
+    growth: bool = False,
 ) -> Spec:
+    """A CyclicLR; ``growth``: ``exp_range`` with ``gamma > 1`` and ``base_lr <= max_lr``."""
     kwargs: dict[str, Any] = {
         "base_lr": draw(lrs()),
         "max_lr": draw(lrs()),
         "step_size_up": draw(counts(5000)),
     }
+    if growth:
+        kwargs["base_lr"], kwargs["max_lr"] = sorted((kwargs["base_lr"], kwargs["max_lr"]))
+        mode, custom_scale = st.just("exp_range"), st.just(False)
     if draw(st.booleans()):
         kwargs["step_size_down"] = draw(counts(5000))
     chosen_mode = draw(_given(mode, st.sampled_from(["triangular", "triangular2", "exp_range"])))
     kwargs["mode"] = chosen_mode
-    if chosen_mode == "exp_range" or draw(st.booleans()):
+    if growth:
+        kwargs["gamma"] = draw(growth_gammas())
+    elif chosen_mode == "exp_range" or draw(st.booleans()):
         kwargs["gamma"] = draw(decay_gammas())
     if draw(_given(custom_scale, st.booleans())):
         kwargs["scale_fn"] = draw(st.sampled_from(SCALE_EXPRESSIONS))
@@ -465,9 +481,8 @@ CHAINABLE: tuple[Callable[..., st.SearchStrategy[Spec]], ...] = (
 @st.composite
 def chained_scheduler(draw: Any) -> Spec:
     lr = draw(lrs())
-    families = CHAINABLE if lr > 0 else tuple(f for f in CHAINABLE if f is not multiplicative_lr)
     children = draw(
-        st.lists(st.one_of(*(family(st.just(lr)) for family in families)), min_size=1, max_size=4)
+        st.lists(st.one_of(*(family(st.just(lr)) for family in CHAINABLE)), min_size=1, max_size=4)
     )
     return Spec("ChainedScheduler", {"schedulers": children})
 
@@ -504,13 +519,14 @@ FAMILIES: dict[str, st.SearchStrategy[Spec]] = {
     "ConstantLR": constant_lr(),
     "LinearLR": linear_lr(),
     "ExponentialLR": exponential_lr(),
-    "ExponentialLR-growth": exponential_lr(positive_lrs(), growth_gammas()),
+    "ExponentialLR-growth": exponential_lr(lrs(), growth_gammas()),
     "PolynomialLR": polynomial_lr(),
     "CosineAnnealingLR": cosine_annealing_lr(),
     "CosineAnnealingWarmRestarts": cosine_warm_restarts(),
     "LambdaLR": lambda_lr(),
     "MultiplicativeLR": multiplicative_lr(),
     "CyclicLR": cyclic_lr(),
+    "CyclicLR-growth": cyclic_lr(growth=True),
     "OneCycleLR": one_cycle_lr(),
     "Momentum": momentum(),
     "SequentialLR": sequential_lr(),
@@ -541,11 +557,38 @@ def step_limit(schedule: Schedule) -> tuple[float, bool]:
     return float(MAX_STEP), False
 
 
+def float_step(t: int) -> float | int:
+    """``t`` itself if float64 holds it exactly, else the nearest float64 step (at most
+    MAX_FLOAT_STEP): a step above 2**53 is drawn as the float64 number it becomes in an
+    array, so that every path evaluates the same step."""
+    if t <= EXACT_FLOAT_INT:
+        return t
+    return min(float(t), MAX_FLOAT_STEP)
+
+
+def huge_int_steps() -> st.SearchStrategy[int]:
+    """Integer steps above 2**53 up to 2**63 - 1, most of them not float64 numbers."""
+    return st.one_of(
+        st.integers(EXACT_FLOAT_INT + 1, MAX_STEP),
+        st.sampled_from([EXACT_FLOAT_INT + 1, 2**62 + 3, 10**18 + 7, MAX_STEP - 1, MAX_STEP]),
+    )
+
+
 def steps_for(schedule: Schedule) -> st.SearchStrategy[float]:
-    """Steps inside ``schedule``'s domain: whole and fractional, with its boundaries."""
+    """Steps inside ``schedule``'s domain: whole and fractional, with its boundaries.
+
+    Up to ``2**63 - 1`` where the schedule is defined for every step; a step above 2**53
+    is drawn as a float64 number (:func:`float_step`): the properties of the general tests
+    hold exactly there. Integer steps above 2**53 (exact integer arithmetic on the scalar
+    and array paths) have their own tests, drawn with :func:`huge_int_steps`.
+    """
     limit, whole = step_limit(schedule)
     top = int(limit)
-    choices: list[st.SearchStrategy[Any]] = [st.integers(0, top), st.integers(0, min(top, 100))]
+    choices: list[st.SearchStrategy[Any]] = [
+        st.integers(0, top).map(float_step),
+        st.integers(0, min(top, 100)),
+        st.integers(0, min(top, 10**7)),
+    ]
     marks = sorted(
         {m + d for m in (*schedule.boundaries, float(schedule.length or 0)) for d in (-1, 0, 1)}
     )
@@ -553,7 +596,9 @@ def steps_for(schedule: Schedule) -> st.SearchStrategy[float]:
     if marks:
         choices.append(st.sampled_from(marks))
     if not whole:
-        choices.append(st.floats(min_value=0.0, max_value=limit))
+        choices.append(st.floats(min_value=0.0, max_value=min(limit, MAX_FLOAT_STEP)))
+        if limit > 10**7:
+            choices.append(st.floats(min_value=0.0, max_value=1e7))
     return st.one_of(*choices)
 
 

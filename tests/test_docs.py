@@ -4,7 +4,8 @@ The build runs on a copy of mkdocs.yml, docs/ and src/ in a temporary folder. Pa
 other parts of the project write (docs/torch-compat.md, docs/benchmarks.md) get a one-line
 stand-in there if they are missing, so that this test checks this part of the site alone.
 The command lines in docs/cli.md are run through ``lrkit.cli.main`` and the outputs it
-shows are compared with what the commands print; the Python examples of the pages run.
+shows are compared with what the commands print. The Python examples of every page (and of
+README.md) run in tests/test_examples.py, which checks the values they state.
 """
 
 from __future__ import annotations
@@ -146,19 +147,3 @@ def test_error_examples_in_the_cli_page_are_real(tmp_path: Path, monkeypatch: py
     for command, message in session:
         assert main(shlex.split(command)[1:]) == 2
         assert capsys.readouterr().err.strip() == message
-
-
-@pytest.mark.parametrize("page", ["index.md", "plotting.md"])
-def test_python_examples_run(page: str) -> None:
-    pytest.importorskip("torch")
-    import matplotlib.pyplot as plt
-
-    namespace: dict[str, object] = {}  # a page's blocks build on each other
-    for block in _blocks((DOCS / page).read_text(encoding="utf-8"), "python"):
-        if "lrkit.OneCycleLR(max_lr=0.1, total_steps=1000)\n" == block:
-            assert lrkit.OneCycleLR(max_lr=0.1, total_steps=1000)._repr_png_()
-            continue
-        try:
-            exec(compile(block, page, "exec"), namespace)
-        finally:
-            plt.close("all")

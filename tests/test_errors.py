@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 
@@ -436,11 +438,31 @@ CASES = [
 ]
 
 
+#: The rate of each BASE schedule at step 0, by hand from its definition.
+BASE_AT_0: dict[type[Schedule], float] = {
+    StepLR: 0.1,
+    MultiStepLR: 0.1,
+    ConstantLR: 0.1 * 0.5,  # lr * factor
+    LinearLR: 0.1 * 0.25,  # lr * start_factor
+    ExponentialLR: 0.1,
+    PolynomialLR: 0.1,
+    CosineAnnealingLR: 0.1,
+    CosineAnnealingWarmRestarts: 0.1,
+    LambdaLR: 0.1,  # 0.95 ** 0
+    MultiplicativeLR: 0.1,
+    CyclicLR: 0.01,  # base_lr
+    OneCycleLR: 0.1 / 25,  # max_lr / div_factor
+    SequentialLR: 0.1 * 0.1,  # the LinearLR child's lr * start_factor
+    ChainedScheduler: 0.1 * 0.5,  # ConstantLR's factor times ExponentialLR's 1
+    Momentum: 0.9,  # CyclicLR's max_momentum, where the lr is at base_lr
+}
+
+
 @pytest.mark.parametrize("cls", list(BASE), ids=lambda c: c.__name__)
 def test_base_arguments_are_valid(cls: type[Schedule]) -> None:
     # Each case changes one argument of these; they must be valid themselves.
     schedule = cls(**BASE[cls]())
-    assert math.isfinite(schedule(0))
+    assert schedule(0) == BASE_AT_0[cls]
 
 
 def test_there_are_enough_cases() -> None:
@@ -649,26 +671,32 @@ def test_eta_min_above_lr_is_a_cosine_warm_up() -> None:
     assert values[5] == pytest.approx((0.01 + 0.1) / 2, rel=1e-15)
 
 
+MAX_FLOAT = sys.float_info.max
+
+
 @pytest.mark.parametrize(
-    "schedule",
+    ("schedule", "at_1"),
     [
-        ExponentialLR(lr=0.1, gamma=1.5),
-        StepLR(lr=0.1, step_size=1, gamma=2.0),
-        MultiStepLR(lr=0.1, milestones=[1] * 1100, gamma=2.0),
+        (ExponentialLR(lr=0.1, gamma=1.5), 0.1 * 1.5),
+        (StepLR(lr=0.1, step_size=1, gamma=2.0), 0.1 * 2.0),
+        (MultiStepLR(lr=0.1, milestones=[1] * 1100, gamma=2.0), MAX_FLOAT),  # 0.1 * 2**1100
     ],
     ids=["ExponentialLR", "StepLR", "MultiStepLR"],
 )
-def test_growing_gamma_overflows_to_inf_quietly(schedule: Schedule) -> None:
+def test_growing_gamma_saturates_at_the_largest_float_quietly(
+    schedule: Schedule, at_1: float
+) -> None:
+    """A gamma > 1 grows the rate until it would pass the largest float64 (about 1.8e308),
+    where it stays: never inf, no warning, no exception (the core's docstrings)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with np.errstate(all="raise"):
-            # Grows first...
-            assert schedule(1) > schedule(0) == 0.1
-            # ...then overflows to inf, without a warning or an exception.
-            assert schedule(5000) == math.inf
+            assert schedule(0) == 0.1
+            assert schedule(1) == at_1
+            assert schedule(5000) == MAX_FLOAT
+            assert schedule(10**7) == MAX_FLOAT
             out = schedule(np.array([0, 1, 5000, 10**7]))
-    assert out[0] == 0.1 and out[1] > 0.1
-    assert out[2] == math.inf and out[3] == math.inf
+    assert out.tolist() == [0.1, at_1, MAX_FLOAT, MAX_FLOAT]
 
 
 def test_constant_factor_zero_holds_zero() -> None:
@@ -694,19 +722,34 @@ def test_other_edge_values_accepted() -> None:
     # max_lr below base_lr inverts the triangle.
     cyc = CyclicLR(base_lr=0.1, max_lr=0.01, step_size_up=10)
     assert cyc(0) == 0.1 and cyc(10) == pytest.approx(0.01, rel=1e-15)
-    # pct_start 0: no warm-up phase.
-    assert OneCycleLR(max_lr=0.1, total_steps=100, pct_start=0.0)(0) <= 0.1
+    # pct_start 0: no warm-up phase. As in torch, the warm-up "ends" at step
+    # pct_start * total_steps - 1 = -1, so step 0 is already 1/100 into the annealing from
+    # max_lr down to min_lr = max_lr / div_factor / final_div_factor (not initial_lr).
+    no_warmup = OneCycleLR(max_lr=0.1, total_steps=100, pct_start=0.0)
+    with mpmath.workdps(40):
+        peak = mpmath.mpf(0.1)
+        low = peak / 25 / 10**4
+        for t in (0, 1, 50, 98):
+            exact = low + (peak - low) * (1 + mpmath.cos(mpmath.pi * (t + 1) / 100)) / 2
+            assert abs(no_warmup(t) - exact) <= 1e-15 * exact, t
+    assert no_warmup(0) == 0.09997532811697452  # what torch 2.13 writes there too
+    assert no_warmup(99) == no_warmup(100) == 0.1 / 25 / 1e4
     # lr 0 is a valid (if idle) rate.
     assert CosineAnnealingLR(lr=0.0, T_max=10)(3) == 0.0
 
 
-def test_cyclic_exp_range_growth_is_not_nan() -> None:
+def test_cyclic_exp_range_growth_is_base_lr_at_cycle_starts() -> None:
+    """Once NaN (0 * inf) where gamma ** t overflowed (CHANGELOG, "Fixed").
+
+    The rest of exp_range with gamma > 1 (no amplitude, an inverted triangle) is tested in
+    tests/test_properties.py (test_cyclic_exp_range_growth_*).
+    """
     s = CyclicLR(base_lr=0.1, max_lr=0.2, step_size_up=10, mode="exp_range", gamma=2.0)
-    # Step 2000 starts a cycle: the triangle is 0 there, so the rate is base_lr (or a
-    # clear error), never NaN.
-    try:
-        value = s(2000)
-    except ValueError:
-        return
-    assert not math.isnan(value)
-    assert not np.isnan(s(np.array([2000.0]))).any()
+    # 2.0 ** t overflows from t = 1024 on; every cycle (20 steps) starts at base_lr.
+    starts = [0, 20, 1000, 1020, 2000, 10**6, 10**7]
+    assert [s(t) for t in starts] == [0.1] * len(starts)
+    assert s(np.array(starts, dtype=np.float64)).tolist() == [0.1] * len(starts)
+    # Elsewhere the rate is base_lr + (max_lr - base_lr) * triangle * 2.0 ** t.
+    assert s(5) == 0.1 + 0.1 * 0.5 * 2.0**5
+    # Past float64's range the rate saturates at the largest float64 (never inf).
+    assert s(1999) == MAX_FLOAT and s(np.array([1999.0]))[0] == MAX_FLOAT

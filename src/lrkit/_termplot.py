@@ -41,6 +41,30 @@ class _Charset:
         """The character for the set (column, row) of dots lit in one cell."""
         raise NotImplementedError
 
+    def glyphs(self, lit: npt.NDArray[np.bool_]) -> list[str]:
+        """The text rows for a grid of dots (``cell_height`` dot rows a text row).
+
+        Each cell's lit dots make a number (dot (column, row) is bit ``row * cell_width +
+        column``) that picks its character from a table of :meth:`glyph` s: the work is
+        done by numpy, whatever the size of the grid.
+        """
+        rows, columns = lit.shape
+        height, width = rows // self.cell_height, columns // self.cell_width
+        cells = lit.reshape(height, self.cell_height, width, self.cell_width)
+        codes = np.zeros((height, width), dtype=np.int64)
+        for dy in range(self.cell_height):
+            for dx in range(self.cell_width):
+                codes |= cells[:, dy, :, dx].astype(np.int64) << (dy * self.cell_width + dx)
+        dots = [(dx, dy) for dy in range(self.cell_height) for dx in range(self.cell_width)]
+        table = np.array(
+            [
+                self.glyph([dot for bit, dot in enumerate(dots) if code >> bit & 1])
+                for code in range(1 << len(dots))
+            ],
+            dtype=object,
+        )
+        return ["".join(row) for row in table[codes].tolist()]
+
 
 #: Unicode braille: dot (column, row) -> its bit in U+2800 + bits.
 _BRAILLE_BITS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (0, 3): 0x40,
@@ -160,18 +184,9 @@ def render(
     lit = _dots(t[shown], y[shown], columns, rows, float(t[-1]) if t.size else 0.0, top, bottom)
 
     lines = [title] if title else []
-    for row in range(height):
-        cells = []
-        for col in range(plot_width):
-            dots = [
-                (dx, dy)
-                for dx in range(charset.cell_width)
-                for dy in range(charset.cell_height)
-                if lit[row * charset.cell_height + dy, col * charset.cell_width + dx]
-            ]
-            cells.append(charset.glyph(dots))
+    for row, cells in enumerate(charset.glyphs(lit)):
         axis = charset.tick if row in labels else charset.axis
-        lines.append(f"{labels.get(row, ''):>{margin}} {axis}{''.join(cells)}")
+        lines.append(f"{labels.get(row, ''):>{margin}} {axis}{cells}")
     lines.append(" " * (margin + 1) + charset.corner + charset.rule * plot_width)
     lines.append(_x_labels(t, margin, plot_width, steps_per_epoch))
     parts = summary(t, v, steps_per_epoch)

@@ -3,13 +3,20 @@
 ``main(argv)`` runs a command and returns its exit code: 0 when it worked, 2 for bad
 usage or a bad SPEC/config (the message on stderr), 1 when something else failed
 (a missing optional dependency, a file that cannot be written).
+
+Work is bounded whatever the arguments: every size option has a limit (``MAX_*`` below,
+shown in ``--help`` and docs/cli.md) and a value beyond it is a usage error; ``show``
+draws, as ``plot`` does, from at most ``lrkit.plot.MAX_POINTS`` steps (spread evenly,
+with the steps next to milestones), and ``table`` prints at most :data:`MAX_ROWS` rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -39,27 +46,63 @@ DESCRIPTION = (
 )
 
 
+#: The largest --steps (and the largest default length of a schedule that is drawn).
+MAX_STEPS = 10**9
+#: The largest --every and --steps-per-epoch.
+MAX_EVERY = MAX_STEPS
+#: The most rows ``table`` prints.
+MAX_ROWS = 100_000
+#: The limits of ``show --width`` and ``--height``.
+MAX_WIDTH = 1000
+MAX_HEIGHT = 200
+#: The limits of ``plot --dpi`` (8 x 4.5 inches: 80 x 45 to 4800 x 2700 pixels).
+MIN_DPI = 10
+MAX_DPI = 600
+#: The most SPECs ``plot`` draws on one figure.
+MAX_SPECS = 20
+
+
 class UsageError(Exception):
     """Bad usage or a bad SPEC: exit code 2."""
 
 
-def _integer(low: int, rule: str) -> Callable[[str], int]:
-    """An argparse type: an integer >= ``low``."""
+def _shown(number: int) -> str:
+    """A limit as it reads best: 10**9 rather than 1000000000."""
+    exponent = len(str(number)) - 1
+    return f"10**{exponent}" if number >= 10**6 and number == 10**exponent else str(number)
+
+
+_DIGITS = re.compile(r"\s*\+?\d+\s*\Z")
+
+
+def _integer(low: int, high: int, rule: str) -> Callable[[str], int]:
+    """An argparse type: an integer from ``low`` to ``high`` (``1e6`` reads as 1000000)."""
 
     def parse(text: str) -> int:
+        if len(text) > 30 and _DIGITS.match(text):  # too many digits to be in range
+            raise argparse.ArgumentTypeError(f"must be at most {_shown(high)}, got {text[:20]}...")
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}") from None
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number) or not number.is_integer():
+                shown = text if len(text) <= 40 else text[:37] + "..."
+                raise argparse.ArgumentTypeError(f"must be {rule}, got {shown!r}") from None
+            value = int(number)
         if value < low:
             raise argparse.ArgumentTypeError(f"must be {rule}, got {value}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {_shown(high)}, got {text.strip()}")
         return value
 
     return parse
 
 
-_count = _integer(0, "an integer >= 0")  # --steps
-_positive = _integer(1, "a positive integer")
+_count = _integer(0, MAX_STEPS, "an integer >= 0")  # --steps
+_every = _integer(1, MAX_EVERY, "a positive integer")  # --every, --steps-per-epoch
 
 
 def _steps_argument(parser: argparse.ArgumentParser) -> None:
@@ -67,14 +110,24 @@ def _steps_argument(parser: argparse.ArgumentParser) -> None:
         "--steps",
         type=_count,
         metavar="N",
-        help="show steps 0..N (default: the schedule's own length: T_max, total_steps, "
-        "the last milestone plus a margin, ...)",
+        help=f"show steps 0..N, N at most {_shown(MAX_STEPS)} (default: the schedule's own "
+        "length: T_max, total_steps, the last milestone plus a margin, ...)",
+    )
+
+
+def _epochs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--steps-per-epoch",
+        type=_every,
+        metavar="K",
+        help=f"x axis in epochs of K steps (K at most {_shown(MAX_EVERY)})",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``lrkit`` command."""
     from lrkit import __version__
+    from lrkit.plot import MAX_POINTS
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -93,18 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
         "cycled momentum is dashed, on a second y axis.\n\n" + SPEC_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    plot.add_argument("specs", nargs="+", metavar="SPEC", help="the schedules to plot")
+    plot.add_argument(
+        "specs", nargs="+", metavar="SPEC", help=f"the schedules to plot (at most {MAX_SPECS})"
+    )
     plot.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg or .pdf"
     )
     _steps_argument(plot)
     plot.add_argument("--log", action="store_true", help="a logarithmic lr axis")
-    plot.add_argument(
-        "--steps-per-epoch", type=_positive, metavar="K", help="x axis in epochs of K steps"
-    )
+    _epochs_argument(plot)
     plot.add_argument("--title", help="the figure's title")
     plot.add_argument(
-        "--dpi", type=_positive, default=100, help="pixels per inch (default 100: 800x450)"
+        "--dpi",
+        type=_integer(MIN_DPI, MAX_DPI, f"an integer >= {MIN_DPI}"),
+        default=100,
+        help=f"pixels per inch, {MIN_DPI} to {MAX_DPI} (default 100: 800x450)",
     )
     plot.add_argument("--no-momentum", action="store_true", help="leave out the cycled momentum")
     plot.add_argument(
@@ -116,15 +172,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw a schedule in the terminal",
         description="Draw a schedule in the terminal with Unicode braille (or block or "
         "ASCII characters), with its minimum, maximum and final values. Needs no display "
-        "and no matplotlib: it works over SSH.\n\n" + SPEC_HELP,
+        f"and no matplotlib: it works over SSH. Past {MAX_POINTS:,} steps the curve is drawn, "
+        f"as plot draws it, from {MAX_POINTS:,} steps spread evenly (and the steps next to "
+        "milestones).\n\n" + SPEC_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument("spec", metavar="SPEC", help="the schedule to draw")
     _steps_argument(show)
     show.add_argument(
-        "--width", type=_positive, help="characters per line (default: the terminal's, at most 120)"
+        "--width",
+        type=_integer(1, MAX_WIDTH, "a positive integer"),
+        help=f"characters per line, at most {MAX_WIDTH} (default: the terminal's, at most 120)",
     )
-    show.add_argument("--height", type=_positive, default=12, help="rows of the plot (default 12)")
+    show.add_argument(
+        "--height",
+        type=_integer(1, MAX_HEIGHT, "a positive integer"),
+        default=12,
+        help=f"rows of the plot, 2 to {MAX_HEIGHT} (default 12)",
+    )
     show.add_argument(
         "--chars",
         choices=("braille", "block", "ascii"),
@@ -132,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="braille (finest, default), block, or plain ascii",
     )
     show.add_argument("--log", action="store_true", help="a logarithmic lr axis")
-    show.add_argument("--steps-per-epoch", type=_positive, metavar="K", help="x axis in epochs")
+    _epochs_argument(show)
     show.add_argument("--no-momentum", action="store_true", help="leave out the cycled momentum")
 
     table = commands.add_parser(
@@ -140,17 +205,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a schedule's values, one step per row",
         description="Print a schedule's values, one step per row: csv (header step,lr, and "
         "a momentum column where the schedule cycles momentum), json (a list of rows) or a "
-        "markdown table. Values are exact (shortest round-trip repr).\n\n" + SPEC_HELP,
+        "markdown table. Values are exact (shortest round-trip repr). At most "
+        f"{MAX_ROWS:,} rows: without --every, a longer schedule is printed every K steps "
+        "with the smallest K of 1, 2, 5, 10, 20, 50, ... that fits (a note on stderr says "
+        "so).\n\n" + SPEC_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     table.add_argument("spec", metavar="SPEC", help="the schedule")
     _steps_argument(table)
     table.add_argument(
         "--every",
-        type=_positive,
-        default=1,
+        type=_every,
         metavar="K",
-        help="one row every K steps (the last step is always included)",
+        help=f"one row every K steps, K at most {_shown(MAX_EVERY)} (the last step is always "
+        f"included; default 1, or what keeps the table within {MAX_ROWS:,} rows)",
     )
     table.add_argument("--format", choices=("csv", "json", "md"), default="csv", help="default csv")
     table.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -183,14 +251,21 @@ def _length(specs: Sequence[Spec], steps: int | None) -> int:
         return steps
     from lrkit.plot import default_steps
 
-    return default_steps([s.schedule for s in specs])
+    length = default_steps([s.schedule for s in specs])
+    if length > MAX_STEPS:
+        raise UsageError(
+            f"{_name(specs[0]) if len(specs) == 1 else 'a SPEC'}: its own length is {length} "
+            f"steps, more than {_shown(MAX_STEPS)}: give --steps N (at most {_shown(MAX_STEPS)})"
+        )
+    return length
 
 
-def _evaluate(spec: Spec, steps: Any) -> Any:
-    """``spec.schedule`` on ``steps``; a step outside its domain is a usage error."""
+def _evaluate(spec: Spec, steps: Any, schedule: Any = None) -> Any:
+    """``spec.schedule`` (or ``schedule``) on ``steps``; a step outside its domain is a
+    usage error."""
     try:
-        return spec.schedule.evaluate_array(steps)
-    except (LrkitError, ValueError) as error:
+        return (spec.schedule if schedule is None else schedule).evaluate_array(steps)
+    except (LrkitError, ValueError, ArithmeticError) as error:
         raise UsageError(f"{_name(spec)}: {error} (choose a smaller --steps)") from None
 
 
@@ -221,6 +296,8 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kind = os.path.splitext(output)[1].lower().lstrip(".")
     if kind not in plotting.FORMATS:
         raise UsageError(f"-o must name a .png, .svg or .pdf file, got {output!r}")
+    if len(args.specs) > MAX_SPECS:
+        raise UsageError(f"at most {MAX_SPECS} SPECs fit one figure, got {len(args.specs)}")
     specs = _specs(args.specs)
     steps = _length(specs, args.steps)
     if args.steps is not None:
@@ -256,10 +333,11 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from lrkit._termplot import render
+    from lrkit.plot import grid
 
     (spec,) = _specs([args.spec])
     steps = _length([spec], args.steps)
-    t = np.arange(steps + 1, dtype=np.float64)
+    t = grid(steps, spec.schedule.boundaries)  # every step, or a sample past MAX_POINTS
     lr = _evaluate(spec, t)
     width = args.width or max(40, min(120, shutil.get_terminal_size((80, 24)).columns))
     title = spec.label if len(spec.label) <= width else spec.label[: width - 3] + "..."
@@ -271,7 +349,7 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             lines.append("")
             lines += render(
                 t,
-                momentum.evaluate_array(t),
+                _evaluate(spec, t, momentum),
                 height=max(4, args.height // 2),
                 title="momentum",
                 **options,
@@ -283,6 +361,21 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _row_count(steps: int, every: int) -> int:
+    """How many rows ``table`` prints for steps ``0..steps``, one every ``every``."""
+    return steps // every + 1 + (1 if steps % every else 0)
+
+
+def _every_for(steps: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that keeps a table within MAX_ROWS rows."""
+    scale = 1
+    while True:
+        for every in (scale, 2 * scale, 5 * scale):
+            if _row_count(steps, every) <= MAX_ROWS:
+                return every
+        scale *= 10
+
+
 def _rows(spec: Spec, steps: int, every: int) -> tuple[list[str], list[list[Any]]]:
     t = np.arange(0, steps + 1, every, dtype=np.float64)
     if t[-1] != steps:
@@ -290,7 +383,7 @@ def _rows(spec: Spec, steps: int, every: int) -> tuple[list[str], list[list[Any]
     columns = {"step": [int(v) for v in t], "lr": _evaluate(spec, t).tolist()}
     momentum = spec.schedule.momentum
     if momentum is not None:
-        columns["momentum"] = momentum.evaluate_array(t).tolist()
+        columns["momentum"] = _evaluate(spec, t, momentum).tolist()
     names = list(columns)
     return names, [list(row) for row in zip(*columns.values(), strict=True)]
 
@@ -298,7 +391,21 @@ def _rows(spec: Spec, steps: int, every: int) -> tuple[list[str], list[list[Any]
 def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     (spec,) = _specs([args.spec])
     steps = _length([spec], args.steps)
-    names, rows = _rows(spec, steps, args.every)
+    every: int | None = args.every
+    if every is None:
+        every = _every_for(steps)
+        if every > 1:
+            print(
+                f"lrkit table: note: steps 0..{steps} would make {steps + 1} rows, more than "
+                f"{MAX_ROWS:,}: printing every {every} steps (choose with --every)",
+                file=err,
+            )
+    elif _row_count(steps, every) > MAX_ROWS:
+        raise UsageError(
+            f"--every {every} makes {_row_count(steps, every)} rows of steps 0..{steps}, more "
+            f"than {MAX_ROWS:,}: use --every {_every_for(steps)} (or more), or a smaller --steps"
+        )
+    names, rows = _rows(spec, steps, every)
     if args.format == "csv":
         text = "\n".join([",".join(names)] + [",".join(repr(v) for v in row) for row in rows])
     elif args.format == "json":

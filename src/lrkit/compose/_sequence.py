@@ -18,6 +18,10 @@ from lrkit.core import (
 
 __all__ = ["ChainedScheduler", "SequentialLR", "chainable"]
 
+#: The largest milestone: every whole number up to 2**53 is a float64 number (as the
+#: children's counts, lrkit.core's MAX_COUNT).
+MAX_MILESTONE = 2**53
+
 
 def check_children(argument: str, value: Any) -> tuple[Schedule, ...]:
     if isinstance(value, Schedule) or not isinstance(value, Iterable):
@@ -52,11 +56,13 @@ def children_config(children: tuple[Schedule, ...], lr: float | None) -> list[di
 
 
 def check_milestones(value: Any, children: int) -> tuple[int, ...]:
-    """SequentialLR's milestones: strictly increasing integers >= 0, one per child after
-    the first."""
+    """SequentialLR's milestones: strictly increasing integers from 0 to 2**53, one per
+    child after the first."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         fail_type("milestones", "a list of integers >= 0", value)
-    milestones = tuple(check_int(f"milestones[{i}]", m, low=0) for i, m in enumerate(value))
+    milestones = tuple(
+        check_int(f"milestones[{i}]", m, low=0, high=MAX_MILESTONE) for i, m in enumerate(value)
+    )
     if len(milestones) != children - 1:
         fail(
             "milestones",
@@ -87,7 +93,9 @@ class SequentialLR(Schedule):
 
     Args:
         schedulers: the children :math:`S_0, S_1, \ldots` (at least one).
-        milestones: :math:`m_1 < m_2 < \ldots`, the steps at which the next child starts.
+        milestones: :math:`m_1 < m_2 < \ldots`, the steps at which the next child starts
+            (at most 2**53). A whole step (an int of any size) reaches the last child as
+            the exact integer ``t - m``.
 
     >>> from lrkit import ConstantLR, ExponentialLR
     >>> s = SequentialLR([ConstantLR(lr=1.0, factor=0.1, total_iters=2),
@@ -132,7 +140,7 @@ class SequentialLR(Schedule):
         return None if end is None else end + (self.milestones[-1] if self.milestones else 0)
 
     def _check_steps(self, largest: float) -> None:
-        start = float(self.milestones[-1]) if self.milestones else 0.0
+        start = self.milestones[-1] if self.milestones else 0  # (an int: exact for any step)
         if largest >= start:
             self.schedulers[-1]._check_steps(largest - start)
 
@@ -173,6 +181,13 @@ def _lr_of(child: Schedule) -> float:
     return lr
 
 
+def _chain_factor(child: Schedule, xp: Namespace, t: Any) -> Any:
+    """A chainable child's factor at ``t``, kept exact beyond float64's range where it is a
+    power (:meth:`lrkit.core.Scaled._chain_factor`)."""
+    factor = getattr(child, "_chain_factor", None) or child._factor  # type: ignore[attr-defined]
+    return factor(xp, t)
+
+
 def chainable(schedule: Schedule) -> bool:
     """Whether torch's per-step rule for ``schedule`` multiplies the current rate by a factor.
 
@@ -198,6 +213,13 @@ class ChainedScheduler(Schedule):
     here, and ``lrkit.torch.ChainedScheduler`` reproduces torch's step-by-step result.
     The children must share one ``lr``. (Past the trough of a chained cosine, torch's
     additive rule drops the other factors; see docs/torch-compat.md.)
+
+    The product is taken beyond float64's range where a factor leaves it (a growing child
+    past 1.8e308 with a decaying one below 2.2e-308, say), rounded once at the end: the
+    value is the plain product wherever that is a float64, saturates at the largest
+    float64 where the exact product passes it, and is 0 where a factor is exactly 0 (never
+    NaN). Powers beyond 2**+-3200 are carried from their logarithm (to about
+    ``|log2| * 1e-16`` relative).
 
     Args:
         schedulers: the children (at least one), sharing one ``lr``.
@@ -245,10 +267,10 @@ class ChainedScheduler(Schedule):
             child._check_steps(largest)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        product: Any = self.lr
-        for child in self.schedulers:
-            product = product * child._factor(xp, t)  # type: ignore[attr-defined]
-        return xp.where(self.lr == 0.0, 0.0, product)
+        # Each factor is a number (array) or, beyond float64's range, a wide number: the
+        # namespace multiplies them as such.
+        factors = [_chain_factor(child, xp, t) for child in self.schedulers]
+        return xp.product(self.lr, factors)
 
     def to_config(self) -> dict[str, Any]:
         return {

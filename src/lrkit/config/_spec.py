@@ -16,6 +16,11 @@ function keys ``lr_lambda`` and ``scale_fn`` always keep their text as written.
 Every error is a :class:`SpecError` (a ``ValueError``) that names the SPEC it came from
 and, for a bad value, the key path (``schedulers[1].T_max``).
 
+A SPEC is bounded: its text, or its file, is at most :data:`MAX_SPEC_BYTES` long, lists
+and objects nest at most :data:`~lrkit.config._config.MAX_NESTING` deep, an integer has at
+most :data:`MAX_INT_DIGITS` digits (Python's own limit for reading one), and the config is
+then bounded as :func:`lrkit.from_config` bounds it. Beyond them is a :class:`SpecError`.
+
 >>> parse_spec("MultiStepLR:lr=0.1,milestones=[30,80]").schedule
 MultiStepLR(lr=0.1, milestones=(30, 80), gamma=0.1)
 >>> short_form({"type": "StepLR", "lr": 0.05, "step_size": 30, "gamma": 0.1})
@@ -31,12 +36,25 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from lrkit.config._config import _FUNCTION_KEYS, from_config
+from lrkit.config._config import _FUNCTION_KEYS, MAX_NESTING, check_bounds, from_config
 from lrkit.core import REGISTRY, LrkitError, Schedule
 
-__all__ = ["Spec", "SpecError", "minimal_config", "parse_spec", "short_form"]
+__all__ = [
+    "MAX_INT_DIGITS",
+    "MAX_SPEC_BYTES",
+    "Spec",
+    "SpecError",
+    "minimal_config",
+    "parse_spec",
+    "short_form",
+]
+
+#: The longest SPEC text, and the largest config file, in characters or bytes.
+MAX_SPEC_BYTES: Final = 1_000_000
+#: The most digits of an integer in a SPEC (Python's default limit for ``int(text)``).
+MAX_INT_DIGITS: Final = 4300
 
 _FILE_SUFFIXES = (".json", ".yaml", ".yml")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -54,6 +72,10 @@ _KEYWORDS: dict[str, Any] = {
 
 class SpecError(ValueError):
     """A SPEC that cannot be read or that describes no valid schedule."""
+
+
+class _NotJSON(SpecError):
+    """Text that is not JSON (the short form and files without a suffix try it first)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +98,11 @@ def parse_spec(text: str) -> Spec:
     Raises:
         SpecError: naming the SPEC and, for a bad value, its key path.
     """
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"{_where(text)}: the SPEC is {len(text)} characters long, at most "
+            f"{MAX_SPEC_BYTES} are allowed"
+        )
     stripped = text.strip()
     if not stripped:
         raise SpecError(
@@ -95,6 +122,10 @@ def parse_spec(text: str) -> Spec:
     return Spec(_build(config, _where(text)), text, stripped)
 
 
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _label(config: Any) -> str:
     if isinstance(config, Mapping):
         kind = config.get("type")
@@ -112,23 +143,76 @@ def _build(config: Any, where: str) -> Schedule:
         )
     try:
         return from_config(config)
-    except (LrkitError, ValueError, TypeError) as error:
+    except (LrkitError, ValueError, TypeError, ArithmeticError) as error:
         raise SpecError(f"{where}: {error}") from None
 
 
-def _load_json(text: str, where: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+_SPECIAL = re.compile(r'[\[\]{}"\\]')
+
+
+def _check_nesting(text: str, where: str) -> None:
+    """Refuse text whose lists and objects nest more than MAX_NESTING deep.
+
+    Counted on the text (brackets inside JSON strings aside), in one pass and before any
+    parser recurses into it.
+    """
+    depth = 0
+    in_string = False
+    skip = -1  # the character after a backslash in a string
+    for match in _SPECIAL.finditer(text):
+        at, char = match.start(), match.group()
+        if in_string:
+            if at == skip:
+                continue
+            if char == "\\":
+                skip = at + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SpecError(
+                    f"{where}: lists and objects nest more than {MAX_NESTING} deep, at most "
+                    f"{MAX_NESTING} are allowed"
+                )
+        elif char in "]}":
+            depth -= 1
+
+
+def _integer(text: str, where: str) -> int:
+    """An integer literal, refused when longer than MAX_INT_DIGITS digits."""
+    digits = len(text.lstrip("+-"))
+    if digits > MAX_INT_DIGITS:
         raise SpecError(
+            f"{where}: an integer of {digits} digits ({text[:20]}...) is too long: at most "
+            f"{MAX_INT_DIGITS} digits are allowed"
+        )
+    return int(text)
+
+
+def _load_json(text: str, where: str) -> Any:
+    _check_nesting(text, where)
+    try:
+        return json.loads(text, parse_int=lambda literal: _integer(literal, where))
+    except json.JSONDecodeError as error:
+        raise _NotJSON(
             f"{where}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
+    except RecursionError:
+        raise SpecError(f"{where}: invalid JSON: nested too deeply") from None
 
 
 def _load_file(path: str, where: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecError(
+                f"{where}: the file is larger than {MAX_SPEC_BYTES} bytes; a config is a small file"
+            )
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"{where}: cannot read the file: {error}") from None
     if path.lower().endswith(".json"):
@@ -137,8 +221,8 @@ def _load_file(path: str, where: str) -> Any:
         config = _load_yaml(text, where)
     else:
         try:
-            config = json.loads(text)
-        except json.JSONDecodeError:
+            config = _load_json(text, where)
+        except _NotJSON:
             config = _load_yaml(text, where)
     if not isinstance(config, Mapping):
         raise SpecError(
@@ -156,6 +240,7 @@ def _load_yaml(text: str, where: str) -> Any:
             f"{where}: reading YAML needs PyYAML (pip install 'lrkit[yaml]'), or write the "
             "config as JSON"
         ) from None
+    _check_nesting(text, where)  # flow style: [[...]] and {{...}}
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -163,6 +248,10 @@ def _load_yaml(text: str, where: str) -> Any:
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
         raise SpecError(f"{where}: invalid YAML{at}: {problem}") from None
+    except RecursionError:  # block style nested by indentation
+        raise SpecError(f"{where}: invalid YAML: nested too deeply") from None
+    except ValueError as error:  # an integer too long for int(), ...
+        raise SpecError(f"{where}: invalid YAML: {error}") from None
 
 
 # -- the short form ------------------------------------------------------------------
@@ -174,7 +263,7 @@ def _parse_short(text: str, where: str) -> dict[str, Any]:
     if not _NAME.match(kind):
         raise SpecError(
             f"{where}: not a config file, an inline JSON object or a short form "
-            f"TYPE:key=value,... (TYPE {kind!r} is not a name)"
+            f"TYPE:key=value,... (TYPE {_shorten(kind)!r} is not a name)"
         )
     if kind not in REGISTRY and kind != "ReduceLROnPlateau":
         import difflib
@@ -183,9 +272,8 @@ def _parse_short(text: str, where: str) -> dict[str, Any]:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         if not colon and not close:
             hint = " (no such file either)"
-        raise SpecError(
-            f"{where}: type must be one of {', '.join(sorted(REGISTRY))}, got {kind!r}{hint}"
-        )
+        names = ", ".join(sorted(REGISTRY))
+        raise SpecError(f"{where}: type must be one of {names}, got {_shorten(kind)!r}{hint}")
     config: dict[str, Any] = {"type": kind}
     if not colon:
         return config
@@ -220,6 +308,11 @@ def _split(text: str, where: str) -> list[str]:
             quote = char
         elif char in "([{":
             depth += 1
+            if depth > MAX_NESTING:
+                raise SpecError(
+                    f"{where}: brackets nest more than {MAX_NESTING} deep, at most "
+                    f"{MAX_NESTING} are allowed"
+                )
         elif char in ")]}":
             depth -= 1
             if depth < 0:
@@ -248,8 +341,8 @@ def _value(raw: str, key: str, where: str) -> Any:
         raise SpecError(f"{where}: {key} has no value (write {key}=VALUE)")
     if raw[0] in "[{":
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
+            return _load_json(raw, where)
+        except _NotJSON:
             pass
         if raw[0] == "{":
             raise SpecError(f"{where}: {key} is not valid JSON: {raw!r}")
@@ -264,7 +357,7 @@ def _value(raw: str, key: str, where: str) -> Any:
     if raw in _KEYWORDS:
         return _KEYWORDS[raw]
     if _INT.match(raw):
-        return int(raw)
+        return _integer(raw, where)
     try:
         return float(raw)
     except ValueError:
@@ -276,8 +369,18 @@ def minimal_config(config: Mapping[str, Any]) -> dict[str, Any]:
 
     >>> minimal_config({"type": "CosineAnnealingLR", "lr": 0.1, "T_max": 10, "eta_min": 0.0})
     {'type': 'CosineAnnealingLR', 'lr': 0.1, 'T_max': 10}
+
+    Raises:
+        ValueError: ``config`` is not bounded as :func:`lrkit.from_config` requires
+            (nested too deeply, too large, or containing itself).
     """
-    cls = REGISTRY.get(str(config.get("type")))
+    check_bounds(config)
+    return _minimal(config)
+
+
+def _minimal(config: Mapping[str, Any]) -> dict[str, Any]:
+    kind = config.get("type")
+    cls = REGISTRY.get(kind) if isinstance(kind, str) else None
     defaults: dict[str, Any] = {}
     if cls is not None:
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
@@ -288,9 +391,9 @@ def minimal_config(config: Mapping[str, Any]) -> dict[str, Any]:
         if key in defaults and _same(value, defaults[key]):
             continue
         if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            value = [minimal_config(v) for v in value]
+            value = [_minimal(v) for v in value]
         elif isinstance(value, Mapping):
-            value = minimal_config(value)
+            value = _minimal(value)
         out[key] = value
     return out
 
@@ -303,6 +406,7 @@ def _same(value: Any, default: Any) -> bool:
 
 def short_form(config: Mapping[str, Any]) -> str | None:
     """The short-form SPEC of a flat config, or None when it needs JSON (nested configs)."""
+    check_bounds(config)
     parts = []
     for key, value in config.items():
         if key == "type":

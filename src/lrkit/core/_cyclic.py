@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail_type
+from lrkit.core._errors import MAX_COUNT, check_bool, check_choice, check_int, check_real, fail_type
 from lrkit.core._expr import Expr
 from lrkit.core._momentum import CyclesMomentum
-from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
-from lrkit.core._xp import SCALAR, Namespace
+from lrkit.core._schedule import apply_elementwise, check_lr, check_momentum, schedule_class
+from lrkit.core._xp import SCALAR, Namespace, Wide
 
 __all__ = ["CyclicLR"]
 
@@ -35,21 +35,34 @@ class CyclicLR(CyclesMomentum):
     ``cycle_momentum`` the momentum moves the other way:
     :math:`m_t = m_{max} - (m_{max} - m_{base}) h_t g(\cdot)` (see :attr:`momentum`).
 
+    The cycle position and number are integer arithmetic at whole steps (exact at any
+    step: a Python int of any size, int64 and uint64 arrays).
+
+    ``exp_range`` with ``gamma > 1`` (accepted, as torch accepts it) grows the amplitude
+    without bound: lrkit keeps it finite. The scale :math:`\gamma^t` is carried beyond
+    float64's range, the rate is :math:`\eta_{base}` wherever the amplitude is 0 (at each
+    cycle's start, and always when ``max_lr == base_lr``: never NaN), and elsewhere it
+    saturates at the largest float64 (about 1.8e308; ``-1.8e308`` below an inverted
+    triangle, ``max_lr < base_lr``, whose rates go negative as torch's do). The momentum
+    likewise. (torch overflows to inf there, and to NaN at zero amplitude.)
+
     Args:
         base_lr: the lower bound (>= 0); the rate at step 0.
         max_lr: the upper bound (>= 0; below ``base_lr`` it inverts the triangle).
-        step_size_up: steps from ``base_lr`` up to ``max_lr`` (a positive integer).
-        step_size_down: steps back down (a positive integer; default ``step_size_up``).
+        step_size_up: steps from ``base_lr`` up to ``max_lr`` (a positive integer, at most
+            2**53).
+        step_size_down: steps back down (a positive integer, at most 2**53; default
+            ``step_size_up``).
         mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; unused when
             ``scale_fn`` is given.
-        gamma: the base of ``exp_range``'s scale (>= 0).
+        gamma: the base of ``exp_range``'s scale (>= 0; see above for ``gamma > 1``).
         scale_fn: a custom amplitude scale: a Python callable, or an expression string
             in ``x`` such as ``"1 / (2.0 ** (x - 1))"``.
         scale_mode: ``'cycle'`` or ``'iterations'``: what the amplitude scale is applied
             to (default: ``'cycle'``, or ``'iterations'`` for ``exp_range``).
         cycle_momentum: whether to cycle momentum (``base_momentum`` to ``max_momentum``).
-        base_momentum, max_momentum: the momentum bounds (finite numbers; SGD takes any
-            momentum >= 0, Adam any beta1 in [0, 1)).
+        base_momentum, max_momentum: the momentum bounds (finite numbers, at most 1e300 in
+            magnitude; SGD takes any momentum >= 0, Adam any beta1 in [0, 1)).
 
     >>> s = CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=10)
     >>> [round(s(t), 4) for t in (0, 5, 10, 15, 20)]
@@ -73,9 +86,14 @@ class CyclicLR(CyclesMomentum):
     def __post_init__(self) -> None:
         self._set("base_lr", check_lr("base_lr", self.base_lr))
         self._set("max_lr", check_lr("max_lr", self.max_lr))
-        self._set("step_size_up", check_int("step_size_up", self.step_size_up, low=1))
+        self._set(
+            "step_size_up", check_int("step_size_up", self.step_size_up, low=1, high=MAX_COUNT)
+        )
         if self.step_size_down is not None:
-            self._set("step_size_down", check_int("step_size_down", self.step_size_down, low=1))
+            self._set(
+                "step_size_down",
+                check_int("step_size_down", self.step_size_down, low=1, high=MAX_COUNT),
+            )
         self._set("mode", check_choice("mode", self.mode, MODES))
         self._set("gamma", check_real("gamma", self.gamma, low=0.0))
         scale_fn = self.scale_fn
@@ -87,8 +105,8 @@ class CyclicLR(CyclesMomentum):
         if self.scale_mode is not None:
             check_choice("scale_mode", self.scale_mode, SCALE_MODES)
         self._set("cycle_momentum", check_bool("cycle_momentum", self.cycle_momentum))
-        self._set("base_momentum", check_real("base_momentum", self.base_momentum))
-        self._set("max_momentum", check_real("max_momentum", self.max_momentum))
+        self._set("base_momentum", check_momentum("base_momentum", self.base_momentum))
+        self._set("max_momentum", check_momentum("max_momentum", self.max_momentum))
 
     def _mode_scale_mode(self) -> str:
         return "iterations" if self.mode == "exp_range" else "cycle"
@@ -118,13 +136,15 @@ class CyclicLR(CyclesMomentum):
         triangle = xp.where(r <= up, r / up, (total - r) / down)
         if self.scale_fn is None and self.mode == "triangular":
             return triangle
-        x = t // total + 1.0 if self.effective_scale_mode == "cycle" else t
+        x = t // total + 1 if self.effective_scale_mode == "cycle" else t  # (ints stay ints)
         if self.scale_fn is None:  # a built-in scale: the same for every param group
             return self._scaled(xp, triangle, self._scale(xp, x))
         return triangle, x  # a user's scale_fn is called per param group (as torch does)
 
     def _scaled(self, xp: Namespace, triangle: Any, scale: Any) -> Any:
-        # At a cycle's start the height is 0 even where a growing scale overflowed.
+        if scale.__class__ is Wide:  # a scale beyond float64's range: the height is one too
+            return Wide(triangle * scale.mantissa, scale.exponent)
+        # At a cycle's start the height is 0 (even for a user's scale that is inf there).
         return xp.where(triangle == 0.0, 0.0, triangle * scale)
 
     def _height(self, xp: Namespace, shape: Any) -> Any:
@@ -138,8 +158,10 @@ class CyclicLR(CyclesMomentum):
         return self.total_size if self.scale_fn is None and self.mode == "triangular" else None
 
     def scale(self, x: float) -> float:
-        """The amplitude scale at ``x`` (the cycle number or the step, per ``scale_mode``)."""
-        return float(self._scale(SCALAR, float(x)))
+        """The amplitude scale at ``x`` (the cycle number or the step, per ``scale_mode``),
+        at most the largest float64."""
+        x = x if x.__class__ is int else float(x)
+        return float(SCALAR.times(1.0, self._scale(SCALAR, x)))
 
     def _scale(self, xp: Namespace, x: Any) -> Any:
         if self.scale_fn is not None:
@@ -149,16 +171,21 @@ class CyclicLR(CyclesMomentum):
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
-            return xp.power(0.5, x - 1.0)
-        return xp.power(self.gamma, x)
+            return xp.exact_power(0.5, x - 1)
+        return xp.exact_power(self.gamma, x)
 
     def _rate(self, xp: Namespace, shape: Any) -> Any:
-        return self.base_lr + (self.max_lr - self.base_lr) * self._height(xp, shape)
+        height = self._height(xp, shape)
+        if height.__class__ is Wide:
+            return xp.clamp(self.base_lr + xp.times(self.max_lr - self.base_lr, height))
+        return self.base_lr + (self.max_lr - self.base_lr) * height
 
     def _momentum_rate(self, xp: Namespace, shape: Any) -> Any:
-        return self.max_momentum - (self.max_momentum - self.base_momentum) * self._height(
-            xp, shape
-        )
+        height = self._height(xp, shape)
+        amplitude = self.max_momentum - self.base_momentum
+        if height.__class__ is Wide:
+            return xp.clamp(self.max_momentum - xp.times(amplitude, height))
+        return self.max_momentum - amplitude * height
 
     @property
     def length(self) -> int:

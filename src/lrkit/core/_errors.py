@@ -5,7 +5,10 @@ Every check raises :class:`InvalidValue` (a ``ValueError``) or :class:`InvalidTy
 Both carry the argument's name in ``.argument`` and the rule in ``.rule`` so the
 config layer can re-raise them with the full key path (``schedulers[1].T_max``).
 Nothing here clamps or rounds: a value is returned as given (normalised to a
-Python ``float``/``int``) or rejected.
+Python ``float``/``int``) or rejected. A number too large for a float64 (``10**400``, a
+huge :class:`~fractions.Fraction`) is rejected with the same message, never with an
+``OverflowError``; where a formula needs headroom, ``largest`` (reals) and ``high``
+(integers) bound the magnitude, and the message then states the bound.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 __all__ = [
+    "MAX_COUNT",
+    "MAX_RATE",
     "InvalidType",
     "InvalidValue",
     "LrkitError",
@@ -28,6 +33,15 @@ __all__ = [
     "fail_type",
     "unwrap_scalar",
 ]
+
+
+#: The largest count lrkit accepts (a step size, a period, a milestone, a number of steps):
+#: every whole number up to 2**53 is a float64 number, so the float formulas and the
+#: integer ones agree on it.
+MAX_COUNT = 2**53
+#: The largest rate or momentum (in magnitude) lrkit accepts: the formulas weigh, subtract
+#: and divide rates, which needs headroom below float64's largest number (about 1.8e308).
+MAX_RATE = 1e300
 
 
 class LrkitError(Exception):
@@ -94,9 +108,14 @@ def _show(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return repr(value)
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more than sys.get_int_max_str_digits() digits
+        bits = value.bit_length() if isinstance(value, int) else 0
+        text = f"<{type(value).__name__} of {bits} bits>" if bits else "<too large to show>"
     if len(text) > 80:
-        text = text[:77] + "..."
+        digits = f" ({len(text) - (text[0] == '-')} digits)" if isinstance(value, int) else ""
+        text = text[: 77 - len(digits)] + "..." + digits
     return (
         f"{text} ({type(value).__name__})"
         if not isinstance(value, (int, list, tuple, dict))
@@ -131,21 +150,44 @@ def check_real(
     high: float | None = None,
     low_open: bool = False,
     high_open: bool = False,
+    largest: float | None = None,
+    largest_text: str = "",
 ) -> float:
-    """A finite real number within ``[low, high]`` (ends open where asked)."""
+    """A finite real number within ``[low, high]`` (ends open where asked).
+
+    With ``largest``, its magnitude must also be at most ``largest`` (shown in the message
+    as ``largest_text``, or ``largest`` itself): the headroom a formula needs. A number
+    beyond float64's range (``10**400``) fails with the rule and that bound, never with an
+    ``OverflowError``.
+    """
     raw = value
     value = unwrap_scalar(value)
     rule = _interval_rule(low, high, low_open, high_open)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         fail_type(argument, rule, raw)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # 10**400, Fraction(10**400, 3): beyond float64's range
+        fail(argument, _capped(rule, low, largest, largest_text), raw)
     if not math.isfinite(number):
         fail(argument, rule, raw)
     if low is not None and (number < low or (low_open and number == low)):
         fail(argument, rule, raw)
     if high is not None and (number > high or (high_open and number == high)):
         fail(argument, rule, raw)
+    if largest is not None and abs(number) > largest:
+        fail(argument, _capped(rule, low, largest, largest_text), raw)
     return number
+
+
+def _capped(rule: str, low: float | None, largest: float | None, text: str) -> str:
+    """``rule`` with the bound on the magnitude, if there is one."""
+    if largest is None:
+        return rule
+    shown = text or f"{largest:g}"
+    if low is not None and low >= 0:
+        return f"{rule} and at most {shown}"
+    return f"{rule} between -{shown} and {shown}"
 
 
 def _interval_rule(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
@@ -162,8 +204,9 @@ def _interval_rule(low: float | None, high: float | None, low_open: bool, high_o
     return f"a number in {left}{low:g}, {high:g}{right}"
 
 
-def check_int(argument: str, value: Any, *, low: int = 0) -> int:
-    """An integer >= ``low``; an integral float such as ``30.0`` is accepted, ``33.3`` is not."""
+def check_int(argument: str, value: Any, *, low: int = 0, high: int | None = None) -> int:
+    """An integer >= ``low`` (and <= ``high``, if given); an integral float such as ``30.0``
+    is accepted, ``33.3`` is not."""
     raw = value
     value = unwrap_scalar(value)
     rule = "a positive integer" if low == 1 else f"an integer >= {low}"
@@ -172,7 +215,10 @@ def check_int(argument: str, value: Any, *, low: int = 0) -> int:
     if isinstance(value, numbers.Integral):
         number = int(value)
     elif isinstance(value, numbers.Real):
-        as_float = float(value)
+        try:
+            as_float = float(value)
+        except OverflowError:  # a Fraction beyond float64's range
+            fail(argument, _count_rule(rule, high), raw)
         if not math.isfinite(as_float):
             fail(argument, rule, raw)
         if not as_float.is_integer():
@@ -182,7 +228,17 @@ def check_int(argument: str, value: Any, *, low: int = 0) -> int:
         fail_type(argument, rule, raw)
     if number < low:
         fail(argument, rule, raw)
+    if high is not None and number > high:
+        fail(argument, _count_rule(rule, high), raw)
     return number
+
+
+def _count_rule(rule: str, high: int | None) -> str:
+    if high is None:
+        return rule
+    if high == MAX_COUNT:
+        return f"{rule} <= 2**53 = {MAX_COUNT} (the whole numbers a float64 counts exactly)"
+    return f"{rule} <= {high}"
 
 
 def check_bool(argument: str, value: Any) -> bool:

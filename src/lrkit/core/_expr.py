@@ -34,8 +34,11 @@ trunc, fabs, pow (two arguments) and hypot (two arguments). Numbers are int or f
 literals (not ``True``/``False``, strings or complex numbers). Every other construct
 (other names, attributes, subscripts, calls, lambdas, comprehensions, keyword or starred
 arguments, ``:=``, bit operators, ...) is rejected when the :class:`Expr` is built. The
-text may be at most :data:`MAX_LENGTH` characters and its syntax tree at most
-:data:`MAX_DEPTH` levels deep.
+text may be at most :data:`MAX_LENGTH` characters, its syntax tree at most
+:data:`MAX_DEPTH` levels deep, and a chain (the arguments of one ``min``/``max``, the
+operands of one ``and``/``or`` chain or of one comparison chain such as ``a < b < c``) at
+most :data:`MAX_CHAIN` operands long. A chain is evaluated by a loop, not by recursion, so
+evaluating an expression never goes deeper than its syntax tree.
 
 Semantics
 ---------
@@ -53,6 +56,10 @@ Semantics
   ``and``/``or`` do not short-circuit.
 * Sub-expressions without the variable are computed once, when the :class:`Expr` is
   built, so an error in them (``1 / 0``, ``10 ** 400``) is reported then.
+* An :class:`Expr` is immutable: it has no ``__dict__``, pickles and copies as its text,
+  and ``__setstate__`` only builds a blank instance (as unpickling does), from a state
+  holding nothing but ``source``, ``variable`` and ``argument``, checked like the
+  constructor's arguments; it refuses to change a built one.
 * Every step must be finite: an operation that overflows to infinity (``1.1 ** epoch``
   at epoch 8000, ``math.exp(1000)``), divides by zero (``x / 0``, ``x // 0``, ``x % 0``,
   ``0 ** -1``, ``math.log(0)``) or leaves its domain (``math.sqrt(-1)``, a negative number
@@ -66,9 +73,10 @@ Semantics
 from __future__ import annotations
 
 import ast
+import dataclasses
 import keyword
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NoReturn, overload
 
@@ -78,12 +86,18 @@ from numpy.typing import NDArray
 from lrkit.core._errors import InvalidType, InvalidValue
 from lrkit.core._xp import Namespace
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expr"]
+__all__ = ["MAX_CHAIN", "MAX_DEPTH", "MAX_LENGTH", "Expr"]
 
 #: The longest expression text accepted, in characters.
 MAX_LENGTH: Final = 1000
 #: The deepest syntax tree accepted (``-(-(-epoch))`` is 4 deep).
 MAX_DEPTH: Final = 50
+#: The most operands of one chain: ``min(a, b, ...)``, ``max(...)``, ``a and b and ...``,
+#: ``a or b or ...``, ``a < b <= c ...``. (:data:`MAX_LENGTH` alone would allow at most
+#: about 500; the limit holds whatever the length limit.)
+MAX_CHAIN: Final = 500
+#: The keys of an :class:`Expr`'s state (``__getstate__`` / ``__setstate__``).
+_STATE_KEYS: Final = ("source", "variable", "argument")
 
 _FINITE_RULE: Final = "an expression that evaluates to finite numbers"
 _RESERVED: Final = frozenset({"math", "min", "max", "abs"})
@@ -157,12 +171,19 @@ _MATH_ARITY: Final[dict[str, tuple[int, ...]]] = {"log": (1, 2), "pow": (2,), "h
 _MATH_CONSTANTS: Final = {"pi": math.pi, "e": math.e, "tau": math.tau, "inf": math.inf}
 _DIVISIONS: Final = frozenset({"/", "//", "%"})
 _ARITHMETIC: Final = frozenset({"+", "-", "*", *_DIVISIONS})
+#: Operations applied from the left over any number (>= 2) of operands: a chain is one
+#: node, evaluated by a loop (``min(a, b, c)`` is ``min(min(a, b), c)``).
+_FOLDS: Final = frozenset({"min", "max", "and", "or"})
+
+
+def _infinite(node: _Node) -> bool:
+    return node.kind == "const" and not math.isfinite(node.value)
 
 
 class _Node:
     """One operation of a parsed, constant-folded expression."""
 
-    __slots__ = ("args", "checked", "kind", "text", "value")
+    __slots__ = ("args", "checked", "checks", "kind", "text", "value")
 
     def __init__(
         self, kind: str, args: tuple[_Node, ...] = (), value: float = 0.0, text: str = ""
@@ -172,7 +193,12 @@ class _Node:
         self.value = value
         self.text = text
         # numpy raises on overflow, but not on an infinite result of an infinite operand.
-        self.checked = any(a.kind == "const" and not math.isfinite(a.value) for a in args)
+        self.checked = any(_infinite(a) for a in args)
+        # For a fold, whether its i-th step (operand i with what the steps before left)
+        # has an infinite constant operand.
+        self.checks = tuple(
+            i > 0 and (_infinite(a) or (i == 1 and _infinite(args[0]))) for i, a in enumerate(args)
+        )
 
 
 class _Failure(Exception):
@@ -205,6 +231,8 @@ def _evaluate(node: _Node, x: Any) -> Any:
         return node.value
     if node.kind == "var":
         return x
+    if node.kind in _FOLDS:
+        return _fold(node, x)
     args = []
     for arg in node.args:  # not a comprehension: one frame per level (chains are deep)
         args.append(_evaluate(arg, x))
@@ -214,6 +242,21 @@ def _evaluate(node: _Node, x: Any) -> Any:
             raise FloatingPointError("overflow (an infinite operand)")
     except FloatingPointError as error:
         raise _Failure(node, _reason(node.kind, args, error)) from None
+    return result
+
+
+def _fold(node: _Node, x: Any) -> Any:
+    """A chain at ``x``: operand by operand from the left, in the order of a nested tree."""
+    operation = _OPS[node.kind]
+    result = _evaluate(node.args[0], x)
+    for i in range(1, len(node.args)):
+        operand = _evaluate(node.args[i], x)
+        try:
+            result = operation(result, operand)
+            if node.checks[i] and not np.isfinite(result).all():
+                raise FloatingPointError("overflow (an infinite operand)")
+        except FloatingPointError as error:
+            raise _Failure(node, _reason(node.kind, (result, operand), error)) from None
     return result
 
 
@@ -227,6 +270,13 @@ def _failing(node: _Node, x: Any) -> tuple[Any, Any]:
         return node.value, False
     if node.kind == "var":
         return x, False
+    if node.kind in _FOLDS:  # step by step, as _fold: every intermediate result counts
+        value, bad = _failing(node.args[0], x)
+        for arg in node.args[1:]:
+            operand, arg_bad = _failing(arg, x)
+            value = _OPS[node.kind](value, operand)
+            bad = bad | arg_bad | ~np.isfinite(value)
+        return value, bad
     args, bad = [], False
     for arg in node.args:
         value, arg_bad = _failing(arg, x)
@@ -366,6 +416,7 @@ class _Parser:
                 return operand
             return self.make("neg" if isinstance(node.op, ast.USub) else "not", (operand,), text)
         if isinstance(node, ast.Compare):  # a < b <= c: (a < b) and (b <= c)
+            self.check_chain("a comparison chain", 1 + len(node.comparators))
             operands = [self.build(n, depth) for n in (node.left, *node.comparators)]
             flags = [
                 self.make(self.operator(op), (left, right), text)
@@ -373,6 +424,8 @@ class _Parser:
             ]
             return self.chain("and", flags, text)
         if isinstance(node, ast.BoolOp):
+            name = "an 'and'" if isinstance(node.op, ast.And) else "an 'or'"
+            self.check_chain(f"{name} chain", len(node.values))
             values = [self.build(value, depth) for value in node.values]
             return self.chain("and" if isinstance(node.op, ast.And) else "or", values, text)
         if isinstance(node, ast.IfExp):
@@ -456,6 +509,8 @@ class _Parser:
             )
         if not arities and count < 2:
             self.reject(f"{name} needs at least 2 arguments, got {count}")
+        if not arities:
+            self.check_chain(name, count)
         args = [self.build(arg, depth) for arg in node.args]
         if kind == "log" and count == 2:  # log(x, base) = log(x) / log(base), as math does
             logs = (self.make("log", (args[0],), text), self.make("log", (args[1],), text))
@@ -464,12 +519,22 @@ class _Parser:
             return self.chain(kind, args, text)
         return self.make(kind, tuple(args), text)
 
+    def check_chain(self, name: str, count: int) -> None:
+        if count > MAX_CHAIN:
+            self.reject(f"{name} of {count} operands, at most {MAX_CHAIN} are allowed")
+
     def chain(self, kind: str, args: Sequence[_Node], text: str) -> _Node:
-        """``kind`` of several operands, from the left: ``min(a, b, c)`` is min(min(a, b), c)."""
-        result = args[0]
-        for arg in args[1:]:
-            result = self.make(kind, (result, arg), text)
-        return result
+        """``kind`` of several operands, from the left: ``min(a, b, c)`` is min(min(a, b), c).
+
+        Constant leading operands are folded; the rest is one node (a fold) of all the
+        operands, evaluated by a loop (so a chain costs no recursion depth).
+        """
+        result, rest = args[0], list(args[1:])
+        while rest and result.kind == "const" and rest[0].kind == "const":
+            result = self.make(kind, (result, rest.pop(0)), text)
+        if not rest:
+            return result
+        return self.make(kind, (result, *rest), text)
 
     def make(self, kind: str, args: tuple[_Node, ...], text: str) -> _Node:
         """A node, computed now if its operands are all constants."""
@@ -490,7 +555,7 @@ class _Parser:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, slots=True)
 class Expr:
     """A checked arithmetic expression in one variable, evaluated on numbers or arrays.
 
@@ -510,7 +575,8 @@ class Expr:
     Calling an :class:`Expr` on a number gives a float; on a numpy array, a float64 array
     of the same shape with the same values, computed at once. Two expressions are equal
     when their text and variable are; ``argument`` only affects messages. An
-    :class:`Expr` pickles as its text.
+    :class:`Expr` pickles as its text, and is immutable: it has no ``__dict__``, and its
+    ``__setstate__`` refuses to change a built one.
 
     >>> f = Expr("0.95 ** epoch")
     >>> f
@@ -554,6 +620,51 @@ class Expr:
 
     def __reduce__(self) -> tuple[type[Expr], tuple[str, str, str]]:
         return (Expr, (self.source, self.variable, self.argument))
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"source": self.source, "variable": self.variable, "argument": self.argument}
+
+    def __setstate__(self, state: Any) -> None:
+        """Build a blank :class:`Expr` (made by ``Expr.__new__``, as a pickle may) from its
+        state, checked as the constructor checks its arguments.
+
+        Raises:
+            InvalidType: ``state`` is not a mapping.
+            InvalidValue: ``state`` has a key other than ``source``, ``variable`` and
+                ``argument``, or no ``source``, or the constructor refuses its values.
+            dataclasses.FrozenInstanceError: this :class:`Expr` is built already and the
+                state differs from what it is (an :class:`Expr` never changes).
+        """
+        if isinstance(state, tuple) and len(state) == 2 and state[0] is None:
+            state = state[1]  # pickle's (dict, slots) form of a slotted object's state
+        rule = "a mapping of source, variable and argument"
+        if not isinstance(state, Mapping):
+            raise InvalidType("state", rule, state)
+        unknown = [key for key in state if key not in _STATE_KEYS]
+        if unknown:
+            shown = ", ".join(repr(key) for key in unknown[:5])
+            raise InvalidValue("state", rule, state, f"unknown key {shown}")
+        if "source" not in state:
+            raise InvalidValue("state", rule, state, "no 'source'")
+        try:
+            built = Expr(**{key: state[key] for key in _STATE_KEYS if key in state})
+        except (InvalidType, InvalidValue):
+            if hasattr(self, "_tree"):
+                raise dataclasses.FrozenInstanceError("cannot change an Expr") from None
+            raise
+        if hasattr(self, "_tree"):
+            same = (built.source, built.variable, built.argument) == (
+                self.source,
+                self.variable,
+                self.argument,
+            )
+            if not same:
+                raise dataclasses.FrozenInstanceError(
+                    f"cannot change {self!r} through its state: build a new Expr instead"
+                )
+            return
+        for key in (*_STATE_KEYS, "_tree"):
+            object.__setattr__(self, key, getattr(built, key))
 
     @overload
     def __call__(self, value: float) -> float: ...

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 
-from lrkit.core._errors import fail_type
+from lrkit.core._errors import fail, fail_type
 from lrkit.core._expr import Expr
 from lrkit.core._scaled import Multiplicative, Scaled
 from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
@@ -18,6 +20,7 @@ from lrkit.core._xp import SCALAR, Namespace
 __all__ = ["LambdaLR", "MultiplicativeLR"]
 
 Factor = Callable[[int], float]
+FloatArray = npt.NDArray[np.float64]
 
 
 def as_function(argument: str, value: Any) -> Factor | Expr:
@@ -80,6 +83,147 @@ class LambdaLR(Scaled):
         return 100
 
 
+#: The largest step :class:`MultiplicativeLR` evaluates: a running product has no closed
+#: form, so step ``t`` costs ``t`` multiplications (and ``t`` calls of ``lr_lambda``) the
+#: first time; 10**8 steps take a few seconds with an expression.
+MAX_PRODUCT_STEP: Final = 10**8
+#: Steps between two stored checkpoints of the running product (8 bytes per block).
+_BLOCK: Final = 1024
+#: How many recently evaluated blocks are kept whole (sequential lookups are then O(1)).
+_RECENT: Final = 8
+#: Blocks multiplied per pass when the checkpoints are extended.
+_CHUNK_BLOCKS: Final = 32
+
+
+class _RunningProduct:
+    """The running product ``lr * f(1) * ... * f(t)`` in bounded memory.
+
+    It keeps a checkpoint, the rate at every multiple of ``_BLOCK`` steps up to the
+    furthest block asked for (8 bytes per 1024 steps: 0.8 MB at 10**8 steps), and the
+    last ``_RECENT`` blocks evaluated, whole or up to the step asked for. A rate is its
+    block's checkpoint multiplied by the factors of the steps since, one at a time from
+    the left (``numpy.multiply.accumulate`` is sequential): exactly the operations of the
+    plain running product, so the values are bit-identical to it. A factor is computed
+    only for steps up to the largest step asked for, and ``lr_lambda`` (assumed pure) may
+    be called again for a step whose block was dropped. Every method holds the lock.
+    """
+
+    __slots__ = ("count", "fn", "lock", "marks", "recent")
+
+    def __init__(self, lr: float, fn: Factor | Expr) -> None:
+        self.fn = fn
+        self.lock = threading.Lock()
+        self.marks: FloatArray = np.empty(16, dtype=np.float64)
+        self.marks[0] = lr
+        self.count = 1  # marks[:count] are the checkpoints of blocks 0..count-1
+        #: block -> (its rates from its first step, how many of them are computed)
+        self.recent: OrderedDict[int, tuple[FloatArray, int]] = OrderedDict()
+
+    def factors(self, first: int, last: int) -> FloatArray:
+        """``lr_lambda`` at the steps ``first..last``."""
+        steps = np.arange(first, last + 1, dtype=np.float64)
+        return np.asarray(call_function(self.fn, _numpy(), steps), dtype=np.float64)
+
+    def extend(
+        self,
+        block: int,
+        wanted: npt.NDArray[np.int64] | None = None,
+        into: FloatArray | None = None,
+        done: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        """Compute the checkpoints up to ``block`` (factors up to step ``block * _BLOCK``).
+
+        Each pass starts where the product is known furthest (the last checkpoint, or
+        further into its block when that block is kept), so no factor is computed twice
+        by a walk through the steps. The rates passed on the way at the sorted steps
+        ``wanted`` are written to ``into`` (marked in ``done``).
+        """
+        while self.count <= block:
+            start = self.count - 1  # the last checkpoint known
+            stop = min(block, start + _CHUNK_BLOCKS)  # the last one computed in this pass
+            base, rate = start * _BLOCK, self.marks[start]
+            kept, filled = self.recent.get(start, (None, 0))
+            if kept is not None and filled > 1:
+                base, rate = base + filled - 1, kept[filled - 1]
+            running = np.empty(stop * _BLOCK - base + 1, dtype=np.float64)
+            running[0] = rate
+            running[1:] = self.factors(base + 1, stop * _BLOCK)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                np.multiply.accumulate(running, out=running)
+            if stop >= self.marks.size:
+                grown = np.empty(max(2 * self.marks.size, stop + 1), dtype=np.float64)
+                grown[: self.count] = self.marks[: self.count]
+                self.marks = grown
+            self.marks[start + 1 : stop + 1] = running[(start + 1) * _BLOCK - base :: _BLOCK]
+            self.count = stop + 1
+            # The last whole block of the pass is known now: keep it.
+            last = (stop - 1) * _BLOCK - base
+            if last >= 0:
+                self.remember(stop - 1, running[last : last + _BLOCK].copy(), _BLOCK)
+            elif kept is not None:  # the pass began inside that block: complete it
+                kept[filled:] = running[1 : _BLOCK - filled + 1]
+                self.remember(start, kept, _BLOCK)
+            if wanted is not None and into is not None and done is not None:
+                low = int(np.searchsorted(wanted, base))
+                high = int(np.searchsorted(wanted, stop * _BLOCK, side="right"))
+                into[low:high] = running[wanted[low:high] - base]
+                done[low:high] = True
+
+    def remember(self, block: int, rates: FloatArray, filled: int) -> None:
+        self.recent[block] = (rates, filled)
+        self.recent.move_to_end(block)
+        while len(self.recent) > _RECENT:
+            self.recent.popitem(last=False)
+
+    def block(self, block: int, upto: int) -> FloatArray:
+        """The rates of ``block`` at its offsets ``0..upto`` at least (checkpoint known)."""
+        rates, filled = self.recent.get(block, (None, 0))
+        if rates is None:
+            rates = np.empty(_BLOCK, dtype=np.float64)
+            rates[0] = self.marks[block]
+            filled = 1
+        if filled <= upto:
+            first = block * _BLOCK
+            running = rates[filled - 1 : upto + 1]
+            running[1:] = self.factors(first + filled, first + upto)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                np.multiply.accumulate(running, out=running)
+            filled = upto + 1
+        self.remember(block, rates, filled)
+        return rates
+
+    def at(self, steps: npt.NDArray[np.int64]) -> FloatArray:
+        """The rates at ``steps`` (whole, >= 0, at most MAX_PRODUCT_STEP), any shape."""
+        flat = steps.ravel()
+        out = np.empty(flat.size, dtype=np.float64)
+        if flat.size == 0:
+            return out.reshape(steps.shape)
+        order = np.argsort(flat, kind="stable")
+        ordered = flat[order]
+        values = np.empty(ordered.size, dtype=np.float64)  # in the order of ``ordered``
+        done = np.zeros(ordered.size, dtype=np.bool_)
+        blocks = ordered // _BLOCK
+        firsts = np.flatnonzero(np.diff(blocks, prepend=-1))
+        ends = np.append(firsts[1:], ordered.size)
+        with self.lock:
+            self.extend(int(blocks[-1]), ordered, values, done)
+            for i, j in zip(firsts.tolist(), ends.tolist(), strict=True):
+                if done[i:j].all():
+                    continue
+                block = int(blocks[i])
+                offsets = ordered[i:j] - block * _BLOCK
+                values[i:j] = self.block(block, int(offsets[-1]))[offsets]
+        out[order] = values
+        return out.reshape(steps.shape)
+
+    def one(self, step: int) -> float:
+        """The rate at a single step (whole, >= 0, at most MAX_PRODUCT_STEP)."""
+        block, offset = divmod(step, _BLOCK)
+        with self.lock:
+            self.extend(block)
+            return float(self.block(block, offset)[offset])
+
+
 @schedule_class
 class MultiplicativeLR(Multiplicative):
     r"""Multiply the rate by a function of the step at every step.
@@ -88,9 +232,12 @@ class MultiplicativeLR(Multiplicative):
 
     The product is formed left to right, ``((lr * f(1)) * f(2)) * ...``, exactly as torch
     multiplies its running rate, so values are bit-identical to torch's. There is no
-    closed form: evaluating step ``t`` costs O(t) the first time; the running products
-    are cached on the schedule (thread-safe), so later lookups up to ``t`` are O(1) and
-    extending the cache costs only the new steps. Steps must be whole numbers.
+    closed form: evaluating step ``t`` costs O(t) the first time, so steps beyond
+    ``MAX_PRODUCT_STEP`` (10**8) are refused. The schedule keeps, thread-safely, a
+    checkpoint of the product every 1024 steps and the last few blocks of 1024 rates
+    (memory grows by 8 bytes per 1024 steps: under 1 MB at 10**8); a later lookup
+    recomputes at most 1023 steps from the nearest checkpoint, so ``lr_lambda`` should be
+    a pure function of the step. Steps must be whole numbers.
 
     Args:
         lr: :math:`\eta_0` (>= 0).
@@ -106,46 +253,40 @@ class MultiplicativeLR(Multiplicative):
     lr: float
     lr_lambda: Factor | Expr
 
-    #: The running rates at steps 0..n, extended on demand.
-    _cache: Any = field(init=False, repr=False, compare=False, default=None)
-    _lock: Any = field(init=False, repr=False, compare=False, default=None)
+    #: The running product's checkpoints (rebuilt empty when unpickled or copied).
+    _memo: Any = field(init=False, repr=False, compare=False, default=None)
     _unit: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
         self._set("lr_lambda", as_function("lr_lambda", self.lr_lambda))
-        self._set("_cache", np.array([self.lr], dtype=np.float64))
-        self._set("_lock", threading.Lock())
+        self._set("_memo", _RunningProduct(self.lr, self.lr_lambda))
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.pop("_lock", None)
-        state["_cache"] = np.array([self.lr], dtype=np.float64)
-        state["_unit"] = None
-        return state
+        return {"lr": self.lr, "lr_lambda": self.lr_lambda}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._set("_lock", threading.Lock())
+        # Only the arguments travel (older pickles also held a cache: it is rebuilt).
+        self._set("lr", state["lr"])
+        self._set("lr_lambda", state["lr_lambda"])
+        self._set("_unit", None)
+        self._set("_memo", _RunningProduct(self.lr, self.lr_lambda))
+
+    def _check_product_step(self, largest: float) -> None:
+        if largest > MAX_PRODUCT_STEP:
+            shown = int(largest) if largest.is_integer() else largest
+            fail(
+                "step",
+                f"at most {MAX_PRODUCT_STEP} for MultiplicativeLR",
+                shown,
+                hint="a running product has no closed form: step t costs t multiplications",
+            )
 
     def running(self, upto: int) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """The rates at steps ``0..upto``, extending the cache if needed."""
-        cache: np.ndarray[Any, np.dtype[np.float64]] = self._cache
-        if upto < cache.size:
-            return cache
-        with self._lock:
-            cache = self._cache
-            if upto >= cache.size:
-                steps = np.arange(cache.size, upto + 1, dtype=np.float64)
-                factors = call_function(self.lr_lambda, _numpy(), steps)
-                extended = np.empty(upto + 1, dtype=np.float64)
-                extended[: cache.size] = cache
-                running = np.concatenate(([cache[-1]], np.asarray(factors, dtype=np.float64)))
-                with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-                    extended[cache.size - 1 :] = np.multiply.accumulate(running)
-                self._set("_cache", extended)
-                cache = extended
-        return cache
+        """The rates at steps ``0..upto`` (a new array)."""
+        self._check_product_step(float(upto))
+        rates: FloatArray = self._memo.at(np.arange(int(upto) + 1, dtype=np.int64))
+        return rates
 
     def step_factor(self, step: float) -> float:
         """``lr_lambda(step)``: the number the rate is multiplied by at ``step``."""
@@ -173,10 +314,13 @@ class MultiplicativeLR(Multiplicative):
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         if xp is SCALAR:
-            return float(self.running(int(t))[int(t)])
-        index = np.asarray(t).astype(np.int64)
-        largest = int(index.max()) if index.size else 0
-        return self.running(largest)[index]
+            step = float(t)
+            self._check_product_step(step)
+            return self._memo.one(int(step))
+        steps = np.asarray(t)
+        if steps.size:
+            self._check_product_step(float(steps.max()))
+        return self._memo.at(steps.astype(np.int64))
 
     @property
     def length(self) -> int:

@@ -10,9 +10,17 @@ from dataclasses import field
 from typing import Any
 
 from lrkit.core._cosine import cosine_mix, cosine_weights, linear_mix, linear_weights, mix
-from lrkit.core._errors import check_bool, check_choice, check_int, check_real, fail
+from lrkit.core._errors import (
+    MAX_COUNT,
+    MAX_RATE,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    fail,
+)
 from lrkit.core._momentum import CyclesMomentum
-from lrkit.core._schedule import check_lr, schedule_class
+from lrkit.core._schedule import check_lr, check_momentum, schedule_class, shown_step
 from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["OneCycleLR"]
@@ -59,16 +67,17 @@ class OneCycleLR(CyclesMomentum):
 
     Args:
         max_lr: the peak rate (>= 0).
-        total_steps: the cycle's length (a positive integer), or give ``epochs`` and
-            ``steps_per_epoch``.
-        epochs, steps_per_epoch: positive integers whose product is ``total_steps``.
+        total_steps: the cycle's length (a positive integer, at most 2**53), or give
+            ``epochs`` and ``steps_per_epoch``.
+        epochs, steps_per_epoch: positive integers whose product is ``total_steps`` (at
+            most 2**53).
         pct_start: the fraction of the cycle spent warming up, in [0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
         cycle_momentum: whether to cycle momentum.
         base_momentum, max_momentum: the momentum bounds (finite numbers, as the optimizer
-            allows).
-        div_factor: ``max_lr / initial lr`` (> 0).
-        final_div_factor: ``initial lr / min_lr`` (> 0).
+            allows; at most 1e300 in magnitude).
+        div_factor: ``max_lr / initial lr`` (> 0; the initial lr must be at most 1e300).
+        final_div_factor: ``initial lr / min_lr`` (> 0; ``min_lr`` must be at most 1e300).
         three_phase: the paper's symmetric warm-up and cool-down, then the final decay.
 
     >>> s = OneCycleLR(max_lr=0.1, total_steps=100)
@@ -102,13 +111,26 @@ class OneCycleLR(CyclesMomentum):
             check_choice("anneal_strategy", self.anneal_strategy, ("cos", "linear")),
         )
         self._set("cycle_momentum", check_bool("cycle_momentum", self.cycle_momentum))
-        self._set("base_momentum", check_real("base_momentum", self.base_momentum))
-        self._set("max_momentum", check_real("max_momentum", self.max_momentum))
+        self._set("base_momentum", check_momentum("base_momentum", self.base_momentum))
+        self._set("max_momentum", check_momentum("max_momentum", self.max_momentum))
         self._set("div_factor", check_real("div_factor", self.div_factor, low=0.0, low_open=True))
         self._set(
             "final_div_factor",
             check_real("final_div_factor", self.final_div_factor, low=0.0, low_open=True),
         )
+        if not self.initial_lr <= MAX_RATE:  # a tiny div_factor
+            fail(
+                "div_factor",
+                f"such that max_lr / div_factor <= 1e+300 (max_lr={self.max_lr!r})",
+                self.div_factor,
+            )
+        if not self.min_lr <= MAX_RATE:
+            fail(
+                "final_div_factor",
+                f"such that max_lr / div_factor / final_div_factor <= 1e+300 "
+                f"(max_lr={self.max_lr!r}, div_factor={self.div_factor!r})",
+                self.final_div_factor,
+            )
         self._set("three_phase", check_bool("three_phase", self.three_phase))
         warm = float(pct * total)
         if self.three_phase:
@@ -136,12 +158,18 @@ class OneCycleLR(CyclesMomentum):
         given = self.total_steps is not None
         per_epoch = self.epochs is not None or self.steps_per_epoch is not None
         if per_epoch:
-            epochs = check_int("epochs", self.epochs, low=1)
-            steps = check_int("steps_per_epoch", self.steps_per_epoch, low=1)
+            epochs = check_int("epochs", self.epochs, low=1, high=MAX_COUNT)
+            steps = check_int("steps_per_epoch", self.steps_per_epoch, low=1, high=MAX_COUNT)
             self._set("epochs", epochs)
             self._set("steps_per_epoch", steps)
+            if epochs * steps > MAX_COUNT:
+                fail(
+                    "steps_per_epoch",
+                    f"such that epochs * steps_per_epoch <= 2**53 = {MAX_COUNT} (epochs={epochs})",
+                    steps,
+                )
         if given:
-            total = check_int("total_steps", self.total_steps, low=1)
+            total = check_int("total_steps", self.total_steps, low=1, high=MAX_COUNT)
             self._set("total_steps", total)
             if per_epoch and total != epochs * steps:
                 fail(
@@ -177,7 +205,7 @@ class OneCycleLR(CyclesMomentum):
                 "step",
                 f"at most total_steps={self.steps} for OneCycleLR "
                 "(torch's step() raises past it too)",
-                largest,
+                shown_step(largest),
             )
 
     @functools.cached_property

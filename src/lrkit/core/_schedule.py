@@ -23,12 +23,24 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 import numpy as np
 import numpy.typing as npt
 
-from lrkit.core._errors import check_real, fail, fail_type, unwrap_scalar
-from lrkit.core._xp import NUMPY, SCALAR, Namespace
+from lrkit.core._errors import (
+    MAX_RATE,
+    InvalidValue,
+    check_real,
+    fail,
+    fail_type,
+    unwrap_scalar,
+)
+from lrkit.core._xp import MAX_FLOAT, NUMPY, SCALAR, Namespace
 
 __all__ = ["REGISTRY", "Schedule", "arguments", "schedule_class"]
 
 FloatArray = npt.NDArray[np.float64]
+
+_INT64_MAX = 2**63 - 1
+#: From here on, every float64 number is a whole number.
+_EXACT_FLOAT_INT = 2.0**53
+_STEP_RULE = "a finite number >= 0 (steps count scheduler.step() calls)"
 
 #: Every concrete schedule class, by its config ``type`` name.
 REGISTRY: dict[str, type[Schedule]] = {}
@@ -59,6 +71,15 @@ class Schedule:
     ``last_epoch``: ``0`` is the value right after construction. Schedules are equal
     by value, hashable, picklable (when their callables are) and round-trip through
     :meth:`to_config`.
+
+    Whole steps are exact at any size: a Python ``int`` (``2**63 - 1``, or larger) and
+    integer arrays (int64, and uint64 beyond int64's range) are reduced with integer
+    arithmetic (``%``, ``//``) before any float conversion, on the scalar and the array
+    paths alike. A float step from 2**53 on is a whole number, and is evaluated as the
+    integer it is (``float(2**63 - 1)`` is the step ``2**63``). A value is never NaN or
+    infinite for valid arguments: where a growing schedule passes the largest float64
+    (about 1.8e308) it stays there (saturates), and evaluation never raises
+    ``OverflowError`` (a step beyond what a formula of floats carries is an InvalidValue).
     """
 
     #: Whether steps must be whole numbers (schedules defined by a running product).
@@ -116,22 +137,53 @@ class Schedule:
     def __call__(self, step: Any) -> Any:
         """The learning rate after ``step`` calls of ``scheduler.step()``."""
         step = unwrap_scalar(step)
-        if isinstance(step, (int, float)) and not isinstance(step, bool):
+        if isinstance(step, int) and not isinstance(step, bool):
+            return self._at_whole_step(int(step))  # exact: the formulas reduce ints first
+        if isinstance(step, float):
             t = float(step)
             self._check_scalar_step(t)
-            return float(self._value(SCALAR, t))
+            if t >= _EXACT_FLOAT_INT:  # a whole number: the same step as the int it is
+                return self._at_whole_step(int(t))
+            return self._scalar_value(t)
         return self.evaluate_array(step)
+
+    def _at_whole_step(self, t: int) -> float:
+        """The rate at a Python int step, of any size."""
+        if t < 0:
+            fail("step", _STEP_RULE, shown_step(t))
+        return self._scalar_value(t, check=True)
+
+    def _scalar_value(self, t: float, check: bool = False) -> float:
+        try:
+            if check:
+                self._check_steps(t)
+            value = float(self._value(SCALAR, t))
+        except OverflowError as error:  # a step a formula of floats cannot carry
+            raise InvalidValue(
+                "step",
+                f"a step {type(self).__name__} can evaluate in float64 (at most about 1.8e308)",
+                shown_step(t),
+                hint=str(error),
+            ) from error
+        if -MAX_FLOAT <= value <= MAX_FLOAT:
+            return value
+        clamped: float = SCALAR.clamp(value)  # (a user's function may return inf)
+        return clamped
 
     def evaluate_array(self, steps: npt.ArrayLike) -> FloatArray:
         """Evaluate on an array of steps, vectorised; returns float64 of the same shape."""
         array = np.asarray(steps)
+        if array.dtype == np.object_:  # Python ints beyond int64, say: one at a time
+            return self._evaluate_objects(array, steps)
         if array.dtype == np.bool_ or not (
             np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
         ):
             fail_type("step", "an int, a float or a numeric array", steps)
+        if array.dtype.kind == "u" and array.size and int(array.max()) > _INT64_MAX:
+            return self._evaluate_beyond_int64(array)
         # Whole steps stay integers: '//' and '%' are then exact and fast; the formulas
         # turn them into floats where they divide.
-        whole = np.issubdtype(array.dtype, np.signedinteger)
+        whole = np.issubdtype(array.dtype, np.integer)
         t = array.astype(np.int64 if whole else np.float64, copy=False)
         if t.size:
             if not whole and not np.isfinite(t).all():
@@ -141,8 +193,11 @@ class Schedule:
                 fail("step", "a number >= 0 (steps count scheduler.step() calls)", smallest)
             if not whole and self._whole_steps_only() and not (t == np.floor(t)).all():
                 fail("step", f"a whole number for {type(self).__name__}", steps)
+            largest = t.max().item()  # (an int for whole steps: exact)
             if self.last_step is not None:
-                self._check_steps(float(t.max()))
+                self._check_steps(largest)
+            if not whole and largest >= _EXACT_FLOAT_INT:
+                return self._evaluate_whole_floats(t)
         period = self._period()
         if (
             not whole
@@ -160,10 +215,46 @@ class Schedule:
                 out = self._value(NUMPY, np.arange(period, dtype=np.int64))[t % period]
             else:
                 out = self._value(NUMPY, t)
-        if isinstance(out, np.ndarray) and out.shape == t.shape and out.dtype == np.float64:
-            return out
-        result: FloatArray = np.array(np.broadcast_to(out, t.shape), dtype=np.float64)
+        if not (isinstance(out, np.ndarray) and out.shape == t.shape and out.dtype == np.float64):
+            out = np.array(np.broadcast_to(out, t.shape), dtype=np.float64)
+        if not np.isfinite(out).all():  # (a user's function may return inf)
+            out = np.clip(out, -MAX_FLOAT, MAX_FLOAT)
+        result: FloatArray = out
         return result
+
+    def _evaluate_whole_floats(self, t: Any) -> FloatArray:
+        """A float array with steps from 2**53 on: those are whole numbers, evaluated as the
+        integers they are (int64, or Python ints beyond), as single steps are."""
+        big = t >= _EXACT_FLOAT_INT
+        out = np.empty(t.shape, dtype=np.float64)
+        if not big.all():
+            out[~big] = self.evaluate_array(t[~big])
+        whole = t[big]
+        fits = whole < 2.0**63
+        values = np.empty(whole.shape, dtype=np.float64)
+        values[fits] = self.evaluate_array(whole[fits].astype(np.int64))
+        values[~fits] = [self._at_whole_step(int(v)) for v in whole[~fits].tolist()]
+        out[big] = values
+        return out
+
+    def _evaluate_beyond_int64(self, array: Any) -> FloatArray:
+        """A uint64 array with steps above int64's range: those exactly, one at a time."""
+        big = array > _INT64_MAX
+        out = np.empty(array.shape, dtype=np.float64)
+        out[~big] = self.evaluate_array(array[~big].astype(np.int64))
+        out[big] = [self._at_whole_step(int(v)) for v in array[big].tolist()]
+        return out
+
+    def _evaluate_objects(self, array: Any, steps: Any) -> FloatArray:
+        """An object array (Python ints beyond int64): each step through the scalar path."""
+        values = array.ravel().tolist()
+        if not values or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+        ):
+            fail_type("step", "an int, a float or a numeric array", steps)
+        out: FloatArray = np.array([self(v) for v in values], dtype=np.float64)
+        out.shape = array.shape
+        return out
 
     def _period(self) -> int | None:
         """A whole number of steps after which the values repeat exactly, if there is one."""
@@ -171,7 +262,7 @@ class Schedule:
 
     def _check_scalar_step(self, t: float) -> None:
         if not (t >= 0.0) or t == math.inf:
-            fail("step", "a finite number >= 0 (steps count scheduler.step() calls)", t)
+            fail("step", _STEP_RULE, t)
         if self._whole_steps_only() and not t.is_integer():
             fail("step", f"a whole number for {type(self).__name__}", t)
         self._check_steps(t)
@@ -254,8 +345,24 @@ def _plain(value: Any, name: str, owner: Schedule) -> Any:
 
 
 def check_lr(argument: str, value: Any) -> float:
-    """A learning rate: a finite number >= 0."""
-    return check_real(argument, value, low=0.0)
+    """A learning rate: a finite number >= 0, at most 1e300 (headroom for the formulas)."""
+    return check_real(argument, value, low=0.0, largest=MAX_RATE, largest_text="1e+300")
+
+
+def check_momentum(argument: str, value: Any) -> float:
+    """A momentum bound: a finite number, at most 1e300 in magnitude (the formulas take the
+    difference of two bounds)."""
+    return check_real(argument, value, largest=MAX_RATE, largest_text="1e+300")
+
+
+def shown_step(step: Any) -> Any:
+    """A step as an error message shows it: a float where float64 holds it."""
+    if step.__class__ is int:
+        try:
+            return float(step)
+        except OverflowError:
+            return step
+    return step
 
 
 def is_number(value: Any) -> bool:
@@ -267,12 +374,18 @@ def apply_elementwise(fn: Callable[[Any], Any], xp: Namespace, t: Any) -> Any:
     """Apply a Python callable to every step (for user functions; not vectorised)."""
     if xp is SCALAR:
         return float(fn(_as_step(t)))
-    flat = np.asarray(t, dtype=np.float64).ravel()
-    out = np.fromiter((float(fn(_as_step(v))) for v in flat), dtype=np.float64, count=flat.size)
-    return out.reshape(np.shape(t))
+    array = np.asarray(t)
+    if array.dtype.kind in "iu":  # whole steps: the exact Python ints
+        values: list[Any] = array.ravel().tolist()
+    else:
+        values = [_as_step(v) for v in array.astype(np.float64).ravel().tolist()]
+    out = np.fromiter((float(fn(v)) for v in values), dtype=np.float64, count=len(values))
+    return out.reshape(array.shape)
 
 
 def _as_step(value: float) -> float | int:
     """Hand user callables an ``int`` for whole steps, as torch does (``last_epoch``)."""
+    if value.__class__ is int:
+        return value
     v = float(value)
     return int(v) if v.is_integer() else v

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
 
-from lrkit.core._errors import check_int, check_real, fail_type
+from lrkit.core._errors import MAX_COUNT, check_int, check_real, fail_type
 from lrkit.core._scaled import Multiplicative
 from lrkit.core._schedule import check_lr, schedule_class
-from lrkit.core._xp import SCALAR, Namespace
+from lrkit.core._xp import SCALAR, Namespace, Wide
 
 __all__ = [
     "ConstantLR",
@@ -33,7 +33,11 @@ class StepLR(Multiplicative):
     Args:
         lr: the initial learning rate :math:`\eta_0` (>= 0).
         step_size: :math:`s`, the steps between decays (a positive integer).
-        gamma: :math:`\gamma`, the decay factor (>= 0; > 1 grows the rate).
+        gamma: :math:`\gamma`, the decay factor (>= 0; > 1 grows the rate, which then
+            saturates at the largest float64, about 1.8e308, where it would pass it).
+
+    ``t // step_size`` is an integer division, exact at any whole step (a Python int of any
+    size, int64 and uint64 arrays); ``step_size`` is at most 2**53.
 
     >>> s = StepLR(lr=0.05, step_size=30, gamma=0.1)
     >>> [round(s(t), 6) for t in (0, 29, 30, 59, 60, 90)]
@@ -46,11 +50,14 @@ class StepLR(Multiplicative):
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
-        self._set("step_size", check_int("step_size", self.step_size, low=1))
+        self._set("step_size", check_int("step_size", self.step_size, low=1, high=MAX_COUNT))
         self._set("gamma", check_real("gamma", self.gamma, low=0.0))
 
-    def _factor(self, xp: Namespace, t: Any) -> Any:
-        return xp.power(self.gamma, t // self.step_size)
+    def _factor(self, xp: Namespace, t: Any, tiny: bool = False) -> Any:
+        return xp.exact_power(self.gamma, t // self.step_size, tiny)
+
+    def _chain_factor(self, xp: Namespace, t: Any) -> Any:
+        return self._factor(xp, t, tiny=True)
 
     def step_factor(self, step: float) -> float:
         """``gamma`` at every non-zero multiple of ``step_size``, else 1."""
@@ -76,8 +83,10 @@ class MultiStepLR(Multiplicative):
 
     Args:
         lr: the initial learning rate (>= 0).
-        milestones: the steps :math:`M` at which to decay (integers >= 0; may be empty).
-        gamma: the decay factor (>= 0).
+        milestones: the steps :math:`M` at which to decay (integers from 0 to 2**53; may
+            be empty).
+        gamma: the decay factor (>= 0; > 1 grows the rate, which saturates at the largest
+            float64 where it would pass it).
 
     >>> s = MultiStepLR(lr=0.05, milestones=[30, 80], gamma=0.1)
     >>> [round(s(t), 6) for t in (0, 29, 30, 79, 80, 100)]
@@ -90,8 +99,11 @@ class MultiStepLR(Multiplicative):
 
     #: The milestones, sorted (derived in __post_init__).
     _sorted: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
-    #: The factor after k decays, gamma ** k, for k = 0..len(milestones) (derived).
-    _levels: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
+    #: The factor after k decays, gamma ** k, for k = 0..len(milestones) (derived): a
+    #: float, or a Wide number beyond float64's range.
+    _levels: tuple[Any, ...] = field(init=False, repr=False, compare=False, default=())
+    #: The levels as (mantissas, exponents), where some level is a Wide number (derived).
+    _wide: tuple[Any, ...] | None = field(init=False, repr=False, compare=False, default=None)
     #: How many times each milestone is listed (derived).
     _counts: dict[float, int] = field(init=False, repr=False, compare=False, default_factory=dict)
 
@@ -100,15 +112,23 @@ class MultiStepLR(Multiplicative):
         self._set("milestones", check_milestones("milestones", self.milestones))
         self._set("gamma", check_real("gamma", self.gamma, low=0.0))
         self._set("_sorted", tuple(float(m) for m in sorted(self.milestones)))
-        levels = (SCALAR.power(self.gamma, float(k)) for k in range(len(self._sorted) + 1))
-        self._set("_levels", tuple(levels))  # (a growing gamma overflows to inf, not an error)
+        levels = tuple(SCALAR.exact_power(self.gamma, k) for k in range(len(self._sorted) + 1))
+        self._set("_levels", levels)
+        if any(level.__class__ is Wide for level in levels):
+            wide = [
+                level if level.__class__ is Wide else Wide(*math.frexp(level)) for level in levels
+            ]
+            self._set("_wide", (tuple(w.mantissa for w in wide), tuple(w.exponent for w in wide)))
         self._set("_counts", dict(Counter(self.milestones)))
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         # Piecewise constant: look up gamma ** (number of milestones <= t).
         if xp is SCALAR:
             return self._levels[bisect.bisect_right(self._sorted, t)]
-        return xp.lookup((-math.inf, *self._sorted), (self._levels,), t)[0]
+        edges = (-math.inf, *self._sorted)
+        if self._wide is None:
+            return xp.lookup(edges, (self._levels,), t)[0]
+        return Wide(*xp.lookup(edges, self._wide, t))
 
     def step_factor(self, step: float) -> float:
         """``gamma ** n`` at a milestone listed ``n`` times, else 1."""
@@ -126,10 +146,12 @@ class MultiStepLR(Multiplicative):
 
 
 def check_milestones(argument: str, value: Any) -> tuple[int, ...]:
-    """A sequence of integers >= 0, kept in the order given."""
+    """A sequence of integers from 0 to 2**53, kept in the order given."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         fail_type(argument, "a list of integers >= 0", value)
-    return tuple(check_int(f"{argument}[{i}]", m, low=0) for i, m in enumerate(value))
+    return tuple(
+        check_int(f"{argument}[{i}]", m, low=0, high=MAX_COUNT) for i, m in enumerate(value)
+    )
 
 
 @schedule_class
@@ -158,7 +180,7 @@ class ConstantLR(Multiplicative):
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
         self._set("factor", check_real("factor", self.factor, low=0.0, high=1.0))
-        self._set("total_iters", check_int("total_iters", self.total_iters, low=1))
+        self._set("total_iters", check_int("total_iters", self.total_iters, low=1, high=MAX_COUNT))
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         return xp.where(t < self.total_iters, self.factor, 1.0)
@@ -214,7 +236,7 @@ class LinearLR(Multiplicative):
             check_real("start_factor", self.start_factor, low=0.0, high=1.0, low_open=True),
         )
         self._set("end_factor", check_real("end_factor", self.end_factor, low=0.0, high=1.0))
-        self._set("total_iters", check_int("total_iters", self.total_iters, low=1))
+        self._set("total_iters", check_int("total_iters", self.total_iters, low=1, high=MAX_COUNT))
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
         n = float(self.total_iters)
@@ -247,8 +269,13 @@ class ExponentialLR(Multiplicative):
 
     Args:
         lr: the initial learning rate (>= 0).
-        gamma: :math:`\gamma` (>= 0; ``gamma > 1`` grows the rate and overflows to inf,
-            as torch's does, rather than raising).
+        gamma: :math:`\gamma` (>= 0; ``gamma > 1`` grows the rate, which saturates at the
+            largest float64, about 1.8e308, where it would pass it: never inf, where
+            torch's overflows to inf).
+
+    ``lr * gamma ** t`` is exact to a few ulps also where ``gamma ** t`` alone passes
+    1.8e308 (``lr=1e-10, gamma=2, t=1030``), and integer steps above 2**53 are not rounded
+    to float64 first.
 
     >>> s = ExponentialLR(lr=0.1, gamma=0.9)
     >>> [round(s(t), 6) for t in (0, 1, 2, 10)]
@@ -262,8 +289,11 @@ class ExponentialLR(Multiplicative):
         self._set("lr", check_lr("lr", self.lr))
         self._set("gamma", check_real("gamma", self.gamma, low=0.0))
 
-    def _factor(self, xp: Namespace, t: Any) -> Any:
-        return xp.power(self.gamma, t)
+    def _factor(self, xp: Namespace, t: Any, tiny: bool = False) -> Any:
+        return xp.exact_power(self.gamma, t, tiny)
+
+    def _chain_factor(self, xp: Namespace, t: Any) -> Any:
+        return self._factor(xp, t, tiny=True)
 
     def step_factor(self, step: float) -> float:
         """``gamma``, at every step."""
@@ -296,12 +326,15 @@ class PolynomialLR(Multiplicative):
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
-        self._set("total_iters", check_int("total_iters", self.total_iters, low=1))
+        self._set("total_iters", check_int("total_iters", self.total_iters, low=1, high=MAX_COUNT))
         self._set("power", check_real("power", self.power, low=0.0))
 
-    def _factor(self, xp: Namespace, t: Any) -> Any:
+    def _factor(self, xp: Namespace, t: Any, tiny: bool = False) -> Any:
         n = float(self.total_iters)
-        return xp.power((n - xp.minimum(t, n)) / n, self.power)
+        return xp.exact_power((n - xp.minimum(t, n)) / n, self.power, tiny)
+
+    def _chain_factor(self, xp: Namespace, t: Any) -> Any:
+        return self._factor(xp, t, tiny=True)
 
     def step_factor(self, step: float) -> float:
         """The ratio of consecutive factors up to ``total_iters`` (the formula continued to
