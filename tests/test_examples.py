@@ -93,7 +93,7 @@ RUN_PAGES = ("README.md", "docs/index.md", "docs/plotting.md")
 UNRUNNABLE: dict[tuple[str, str], str] = {}
 
 DROP_IN = ("README.md", "import lrkit.torch as lr_scheduler   # instead of: from torch.optim import lr_scheduler")  # fmt: skip
-DECLARATION = ("docs/contributing.md", "class StepLR(DropIn):")
+DECLARATION = ("docs/contributing.md", "import lrkit.core as lk")
 MULTIPLICATIVE = ("docs/gallery.md", "lmbda = lambda epoch: 0.95")
 
 
@@ -107,11 +107,6 @@ PREMISES: dict[tuple[str, str], tuple[Callable[[], dict[str, Any]], str]] = {
     DROP_IN: (
         lambda: {"optimizer": sgd()},
         "a line of a training script: the optimizer is the script's (SGD, momentum 0.9)",
-    ),
-    DECLARATION: (
-        lambda: {"_StepLR": lrkit.core.StepLR},
-        "the fragment's name for the core class, which src/lrkit/torch/_schedulers.py "
-        "writes lk.StepLR (see test_contributing_declaration_runs_as_written)",
     ),
     MULTIPLICATIVE: (
         lambda: {"optimizer": sgd((0.05,))},
@@ -412,8 +407,7 @@ def test_contributing_declaration_behaves_like_torch() -> None:
     (block,) = [b for b in BLOCKS if b.key == DECLARATION]
     ns = dict(vars(module))
     ns.pop("StepLR")
-    ns.update(PREMISES[DECLARATION][0]())
-    exec(compile(block.source, str(block), "exec"), ns)
+    exec(compile(block.source, str(block), "exec"), ns)  # as written: no name supplied
     declared = ns["StepLR"]
     assert declared is not lrkit.torch.StepLR
 
@@ -442,22 +436,6 @@ def test_contributing_declaration_behaves_like_torch() -> None:
     # Exact where nothing moved the lr: group 0 at step 12 is 0.1 * 0.5 * 0.25 ** 3.
     assert ours[-2] == 0.1 * 0.5 * 0.25**3
     assert ours[-1] == 0.2 * 0.25**2  # group 1: from the moved lr, two decays (9 and 12)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=NameError,
-    reason="docs/contributing.md declares `core = _StepLR`; src/lrkit/torch/_schedulers.py "
-    "names core classes lk.StepLR (lrkit.core) since c05b512, so the fragment does not run "
-    "where it is quoted from: update the doc, then remove this xfail",
-)
-def test_contributing_declaration_runs_as_written() -> None:
-    import lrkit.torch._schedulers as module
-
-    (block,) = [b for b in BLOCKS if b.key == DECLARATION]
-    ns = dict(vars(module))
-    exec(compile(block.source, str(block), "exec"), ns)
-    assert ns["StepLR"].core is lrkit.StepLR
 
 
 # -- docs/gallery.md: each torch snippet is the config printed beside it --------------------
