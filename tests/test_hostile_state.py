@@ -244,3 +244,41 @@ def test_a_torch_checkpoint_with_a_float_last_epoch_resumes(cls: str) -> None:
     _, want = run(TORCH, copy.deepcopy(state))
     _, got = run(LK, copy.deepcopy(state))
     np.testing.assert_allclose(np.array(got), np.array(want), rtol=1e-12, atol=1e-15)
+
+
+# --------------------------------------------------------------------------------------
+# Numbers the formulas cannot carry, refused before the optimizer is touched
+# --------------------------------------------------------------------------------------
+HUGE: list[tuple[str, Callable[[types.ModuleType, Any], Any], str]] = [
+    (
+        "CyclicLR-step_size_up",
+        lambda M, o: M.CyclicLR(o, 0.01, 0.1, step_size_up=10**400),
+        "step_size_up",
+    ),
+    ("StepLR-step_size", lambda M, o: M.StepLR(o, step_size=10**400), "step_size"),
+    ("CosineAnnealingLR-T_max", lambda M, o: M.CosineAnnealingLR(o, T_max=1e308), "T_max"),
+    ("OneCycleLR-max_lr", lambda M, o: M.OneCycleLR(o, 10**400, total_steps=10), "max_lr"),
+    ("MultiStepLR-milestones", lambda M, o: M.MultiStepLR(o, [3] * 200_000), "milestones"),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "argument"), HUGE, ids=[h[0] for h in HUGE])
+def test_numbers_too_large_are_refused_before_the_optimizer_is_touched(
+    name: str, build: Callable[[types.ModuleType, Any], Any], argument: str
+) -> None:
+    opt = optimizer()
+    before = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
+    with pytest.raises(ValueError, match=argument):
+        build(LK, opt)
+    assert [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups] == before
+
+
+def test_a_growing_cyclic_scale_never_writes_a_non_finite_momentum() -> None:
+    """torch raises OverflowError here; lrkit once wrote momentum -inf."""
+    opt = optimizer()
+    sched = LK.CyclicLR(opt, 0.01, 0.1, step_size_up=2, mode="exp_range", gamma=3.0)
+    for _ in range(1500):
+        opt.step()
+        sched.step()
+        for g in opt.param_groups:
+            assert math.isfinite(g["lr"]) and math.isfinite(g["momentum"])
