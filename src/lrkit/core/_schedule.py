@@ -193,11 +193,12 @@ class Schedule:
                 fail("step", "a number >= 0 (steps count scheduler.step() calls)", smallest)
             if not whole and self._whole_steps_only() and not (t == np.floor(t)).all():
                 fail("step", f"a whole number for {type(self).__name__}", steps)
-            largest = t.max().item()  # (an int for whole steps: exact)
-            if self.last_step is not None:
-                self._check_steps(largest)
-            if not whole and largest >= _EXACT_FLOAT_INT:
-                return self._evaluate_whole_floats(t)
+            if self.last_step is not None or not whole:
+                largest = t.max().item()  # (an int for whole steps: exact)
+                if self.last_step is not None:
+                    self._check_steps(largest)
+                if not whole and largest >= _EXACT_FLOAT_INT:
+                    return self._evaluate_whole_floats(t)
         period = self._period()
         if (
             not whole
@@ -217,8 +218,8 @@ class Schedule:
                 out = self._value(NUMPY, t)
         if not (isinstance(out, np.ndarray) and out.shape == t.shape and out.dtype == np.float64):
             out = np.array(np.broadcast_to(out, t.shape), dtype=np.float64)
-        if not np.isfinite(out).all():  # (a user's function may return inf)
-            out = np.clip(out, -MAX_FLOAT, MAX_FLOAT)
+        if out.size and not (math.isfinite(out.max()) and math.isfinite(out.min())):
+            out = np.clip(out, -MAX_FLOAT, MAX_FLOAT)  # (a user's function may return inf)
         result: FloatArray = out
         return result
 

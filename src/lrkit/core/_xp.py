@@ -239,14 +239,19 @@ def _product(xp: Namespace, value: Any, factors: Sequence[Any]) -> Any:
             e += fe + k
         return _scalar_times(1.0, Wide(m, e))
     with np.errstate(all="ignore"):
-        zero: Any = value == 0.0
-        for f in factors:
-            zero = zero | ((f.mantissa if f.__class__ is Wide else f) == 0.0)
         plain: Any = None
         if not any(f.__class__ is Wide for f in factors):
             plain = value
             for f in factors:
                 plain = plain * f
+            # The common case, in two passes: every product a normal float64 (or every
+            # factor in range and the product exactly 0 nowhere): the plain product.
+            if np.size(plain) and _TINY <= np.min(plain) and np.max(plain) <= MAX_FLOAT:
+                return plain
+        zero: Any = value == 0.0
+        for f in factors:
+            zero = zero | ((f.mantissa if f.__class__ is Wide else f) == 0.0)
+        if plain is not None:
             size = abs(plain)
             fine = ((size >= _TINY) & (size <= MAX_FLOAT)) | zero
             if bool(np.all(fine)):
