@@ -354,7 +354,12 @@ class CosineAnnealingWarmRestarts(Schedule):
                 if exact.any():
                     return self._mixed_shape(steps, exact)
         done, length = self._position(xp, t)
-        return cosine_weights(xp, done, length)
+        if xp is SCALAR:  # both weights: param groups with other rates share them
+            return cosine_weights(xp, done, length)
+        # A curve of this schedule alone: only the weight mix() uses (one sine per step).
+        if abs(self.eta_min) > abs(self.lr):
+            return None, half_cosine(xp, done, length)
+        return half_cosine(xp, length - done, length), None
 
     def _mixed_shape(self, steps: Any, exact: Any) -> tuple[Any, Any]:
         """The weights for an array with steps on the integer path: those one at a time."""
