@@ -39,6 +39,7 @@ from lrkit.torch._base import (
     as_float,
     check_last_epoch,
     copy_value,
+    known_state,
     pending_base_lrs,
     renamed,
     to_plain,
@@ -473,18 +474,7 @@ def checked_state(scheduler: Any, state_dict: Any) -> dict[str, Any]:
     torch allows; ``_step_count`` a whole number >= 0; ``base_lrs`` and ``_last_lr`` one
     finite rate >= 0 per param group. Unknown keys are dropped with a warning.
     """
-    if not isinstance(state_dict, Mapping):
-        fail_type("state_dict", "a dict (from state_dict())", state_dict)
-    known = set(scheduler.state_dict()) | _OLD_TORCH_KEYS
-    unknown = sorted(str(k) for k in state_dict if k not in known)
-    if unknown:
-        warnings.warn(
-            f"{type(scheduler).__name__}.load_state_dict ignored keys it does not know: "
-            f"{', '.join(unknown)} (written by a newer version?)",
-            UserWarning,
-            stacklevel=3,
-        )
-    state = {k: v for k, v in state_dict.items() if k in known}
+    state = known_state(scheduler, state_dict, _OLD_TORCH_KEYS)
     count = len(scheduler.optimizer.param_groups)
     if "last_epoch" in state:
         state["last_epoch"] = check_epoch("state_dict['last_epoch']", state["last_epoch"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import torch
@@ -299,6 +299,25 @@ class LRScheduler(_TorchLRScheduler):
         last = getattr(self, "_last_lr", None)
         if last is not None:
             self._last_lr = restore_lrs(self.optimizer, last)
+
+
+def known_state(
+    scheduler: Any, state_dict: Any, also: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The keys of ``state_dict`` the scheduler saves itself (and ``also``); the others are
+    dropped with a warning (a newer version's). Refuses a state that is not a dict."""
+    if not isinstance(state_dict, Mapping):
+        fail_type("state_dict", "a dict (from state_dict())", state_dict)
+    known = set(scheduler.state_dict()) | also
+    unknown = sorted(str(k) for k in state_dict if k not in known)
+    if unknown:
+        warnings.warn(
+            f"{type(scheduler).__name__}.load_state_dict ignored keys it does not know: "
+            f"{', '.join(unknown)} (written by a newer version?)",
+            UserWarning,
+            stacklevel=4,
+        )
+    return {k: v for k, v in state_dict.items() if k in known}
 
 
 def restore_lrs(optimizer: Any, lrs: list[Any]) -> list[Any]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import warnings
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
@@ -18,6 +17,7 @@ from lrkit.torch._base import (
     LRScheduler,
     as_float,
     copy_value,
+    known_state,
     param_groups,
     renamed,
     write,
@@ -81,18 +81,7 @@ def _descendants(scheduler: Any) -> list[Any]:
 
 def checked_composite_state(scheduler: Any, state_dict: Any) -> dict[str, Any]:
     """A composite's state, its own keys validated (the children validate theirs)."""
-    if not isinstance(state_dict, Mapping):
-        fail_type("state_dict", "a dict (from state_dict())", state_dict)
-    known = set(scheduler.state_dict()) | {"optimizer"}
-    unknown = sorted(str(k) for k in state_dict if k not in known)
-    if unknown:
-        warnings.warn(
-            f"{type(scheduler).__name__}.load_state_dict ignored keys it does not know: "
-            f"{', '.join(unknown)} (written by a newer version?)",
-            UserWarning,
-            stacklevel=3,
-        )
-    state = {k: v for k, v in state_dict.items() if k in known}
+    state = known_state(scheduler, state_dict, frozenset({"optimizer"}))
     if "last_epoch" in state:
         state["last_epoch"] = check_epoch("state_dict['last_epoch']", state["last_epoch"])
     if "_last_lr" in state:

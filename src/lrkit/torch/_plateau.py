@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from typing import Any
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau as _TorchPlateau
@@ -15,6 +14,7 @@ from lrkit.torch._base import (
     FORMAT_VERSION,
     as_float,
     copy_value,
+    known_state,
     param_groups,
     per_group,
     renamed,
@@ -184,17 +184,7 @@ class ReduceLROnPlateau(_TorchPlateau):
         A refused state raises ValueError or TypeError naming the key and changes nothing;
         unknown keys are ignored with a warning.
         """
-        if not isinstance(state_dict, Mapping):
-            fail_type("state_dict", "a dict (from state_dict())", state_dict)
-        known = set(self.state_dict()) | {"verbose", "optimizer"}
-        unknown = sorted(str(k) for k in state_dict if k not in known)
-        if unknown:
-            warnings.warn(
-                "ReduceLROnPlateau.load_state_dict ignored keys it does not know: "
-                f"{', '.join(unknown)} (written by a newer version?)",
-                UserWarning,
-                stacklevel=2,
-            )
+        state_dict = known_state(self, state_dict, frozenset({"verbose", "optimizer"}))
         try:
             rule = PlateauRule(
                 **{name: state_dict.get(name, getattr(self._rule, name)) for name in _RULE}

@@ -539,7 +539,9 @@ class CosineAnnealingWarmRestarts(DropIn):
         last_epoch = check_last_epoch(last_epoch)
         self._T_i: float = 1
         self._T_cur: float = last_epoch
-        self._cycle_at = (math.inf, 0.0)  # the (start, length) of the cycle step(epoch) found
+        # The cycle step(epoch) last found, with the core it was found by (an assigned T_0
+        # or T_mult builds a new core, and the cycle must be looked up again).
+        self._cycle_at: tuple[Any, float, float] = (None, math.inf, 0.0)
         self._setup(optimizer, last_epoch, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
 
     def _start(self) -> None:
@@ -586,12 +588,13 @@ class CosineAnnealingWarmRestarts(DropIn):
             self.last_epoch += 1
         else:
             value = epoch if epoch.__class__ is float and 0.0 <= epoch < math.inf else _epoch(epoch)
-            start, length = self._cycle_at
-            if start <= value < start + length:  # still in the cycle of the last jump
+            core: Any = self._cores[0]
+            found_by, start, length = self._cycle_at
+            if found_by is core and start <= value < start + length:  # the last jump's cycle
                 done = value - start  # exact, as the core's lookup (Sterbenz)
             else:
-                done, length = self._cores[0].cycle(value)  # type: ignore[attr-defined]
-                self._cycle_at = (value - done, length)
+                done, length = core.cycle(value)
+                self._cycle_at = (core, value - done, length)
             whole = isinstance(epoch, int)
             self._T_cur = int(done) if whole else done
             self._T_i = int(length) if length.is_integer() else length
