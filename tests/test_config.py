@@ -139,6 +139,7 @@ def test_every_type_by_hand() -> None:
             ChainedScheduler([ConstantLR(lr=0.1), ExponentialLR(lr=0.1, gamma=0.9)]),
         ),
     ]
+    cases += sched.BY_HAND
     assert {config["type"] for config, _ in cases} == set(REGISTRY)
     for config, expected in cases:
         built = from_config(config)
