@@ -72,12 +72,16 @@ def test_every_concrete_schedule_is_registered() -> None:
             found |= subclasses(sub)
         return found
 
-    # Concrete schedules validate their arguments in __post_init__; the abstract bases
-    # (Multiplicative, CyclesMomentum) have none.
+    # Concrete schedules are dataclasses that validate their arguments in __post_init__;
+    # the abstract bases (Multiplicative, CyclesMomentum, Combination) are not, and a
+    # private dataclass base (a name starting with "_") shares fields with its subclasses.
     concrete = {
         c
         for c in subclasses(Schedule)
-        if "__post_init__" in vars(c) and c.__module__.startswith("lrkit.")
+        if "__post_init__" in vars(c)
+        and "__dataclass_fields__" in vars(c)
+        and not c.__name__.startswith("_")
+        and c.__module__.startswith("lrkit.")
     }
     assert len(concrete) >= 15
     assert {c.__name__ for c in concrete} <= set(REGISTRY)

@@ -9,14 +9,15 @@ vectorised over numpy arrays, and free of torch::
     (0.1, 0.001)
 
 Layers, each importing only the ones before it: ``lrkit.core`` (the closed forms),
-``lrkit.compose`` (:class:`SequentialLR`, :class:`ChainedScheduler`), ``lrkit.config``
+``lrkit.compose`` (combinators: :class:`Join`, :class:`Warmup`, operators, presets), ``lrkit.config``
 (:func:`from_config`, ``Schedule.to_config``, CLI specs), ``lrkit.torch`` (the drop-in
 for ``torch.optim.lr_scheduler``, which imports torch) and the tools (``lrkit.plot``,
 ``lrkit.gallery``, ``lrkit.preview``, the ``lrkit`` command).
 """
 
 from lrkit._version import __version__
-from lrkit.compose import ChainedScheduler, SequentialLR
+from lrkit.compose import schedules as _composed
+from lrkit.compose.schedules import *  # noqa: F403  (every combinator and preset)
 from lrkit.config import from_config
 from lrkit.core import Expr, InvalidType, InvalidValue, Schedule, schedules
 from lrkit.core.schedules import *  # noqa: F403  (every schedule class)
@@ -33,13 +34,12 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "ChainedScheduler",
     "Expr",
     "InvalidType",
     "InvalidValue",
     "Schedule",
-    "SequentialLR",
     "__version__",
     "from_config",
 ]
 __all__ += schedules.__all__
+__all__ += _composed.__all__

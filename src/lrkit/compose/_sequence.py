@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
 from typing import Any
 
+from lrkit.compose._arith import check_schedules
+from lrkit.compose._join import Join, check_milestones
 from lrkit.core import (
     CosineAnnealingLR,
     Multiplicative,
     Namespace,
     Schedule,
-    check_int,
     fail,
-    fail_type,
     schedule_class,
 )
 
-__all__ = ["ChainedScheduler", "SequentialLR", "chainable"]
-
-#: The largest milestone: every whole number up to 2**53 is a float64 number (as the
-#: children's counts, lrkit.core's MAX_COUNT).
-MAX_MILESTONE = 2**53
-
-
-def check_children(argument: str, value: Any) -> tuple[Schedule, ...]:
-    if isinstance(value, Schedule) or not isinstance(value, Iterable):
-        fail_type(argument, "a non-empty list of schedules", value)
-    children = tuple(value)
-    if not children:
-        fail(argument, "a non-empty list of schedules", [])
-    for i, child in enumerate(children):
-        if not isinstance(child, Schedule):
-            fail_type(f"{argument}[{i}]", "a Schedule", child)
-    return children
+__all__ = ["ChainedScheduler", "SequentialLR"]
 
 
 def common_lr(children: tuple[Schedule, ...]) -> float | None:
@@ -53,31 +37,6 @@ def children_config(children: tuple[Schedule, ...], lr: float | None) -> list[di
             del config["lr"]
         configs.append(config)
     return configs
-
-
-def check_milestones(value: Any, children: int) -> tuple[int, ...]:
-    """SequentialLR's milestones: strictly increasing integers from 0 to 2**53, one per
-    child after the first."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        fail_type("milestones", "a list of integers >= 0", value)
-    milestones = tuple(
-        check_int(f"milestones[{i}]", m, low=0, high=MAX_MILESTONE) for i, m in enumerate(value)
-    )
-    if len(milestones) != children - 1:
-        fail(
-            "milestones",
-            f"a list of {children - 1} steps (one fewer than the {children} schedulers)",
-            list(milestones),
-        )
-    for i in range(1, len(milestones)):
-        if milestones[i] <= milestones[i - 1]:
-            fail(
-                f"milestones[{i}]",
-                f"greater than milestones[{i - 1}]={milestones[i - 1]} (strictly increasing)",
-                milestones[i],
-                hint=f"otherwise schedulers[{i}] would never run",
-            )
-    return milestones
 
 
 @schedule_class
@@ -108,7 +67,7 @@ class SequentialLR(Schedule):
     milestones: tuple[int, ...]
 
     def __post_init__(self) -> None:
-        children = check_children("schedulers", self.schedulers)
+        children = check_schedules("schedulers", self.schedulers)
         self._set("schedulers", children)
         milestones = check_milestones(self.milestones, len(children))
         self._set("milestones", milestones)
@@ -144,14 +103,13 @@ class SequentialLR(Schedule):
         if largest >= start:
             self.schedulers[-1]._check_steps(largest - start)
 
+    @functools.cached_property
+    def _join(self) -> Join:
+        return Join(self.schedulers, self.milestones, time="local")
+
     def _value(self, xp: Namespace, t: Any) -> Any:
-        # Each child is evaluated only on its own steps, from its own step 0.
-        starts = (0, *self.milestones)
-        pieces = [
-            (lambda s, child=child, start=start: child._value(xp, s - start))
-            for child, start in zip(self.schedulers, starts, strict=True)
-        ]
-        return xp.piecewise(t, self.milestones, pieces, closed_left=True)
+        # Each child is evaluated only on its own steps, from its own step 0: a local Join.
+        return self._join._value(xp, t)
 
     def to_config(self) -> dict[str, Any]:
         lr = self.lr
@@ -234,7 +192,7 @@ class ChainedScheduler(Schedule):
     schedulers: tuple[Schedule, ...]
 
     def __post_init__(self) -> None:
-        children = check_children("schedulers", self.schedulers)
+        children = check_schedules("schedulers", self.schedulers)
         for i, child in enumerate(children):
             if not chainable(child):
                 fail(

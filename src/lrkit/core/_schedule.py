@@ -268,6 +268,39 @@ class Schedule:
             fail("step", f"a whole number for {type(self).__name__}", t)
         self._check_steps(t)
 
+    # -- arithmetic ------------------------------------------------------------------
+    # Operators build the composition layer's combinators (lrkit.compose.operators, loaded
+    # on first use: the core does not import the layers above it at import time).
+    __array_ufunc__ = None  # numpy defers to these: np.float64(2) * s is a schedule too
+
+    def __mul__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.multiply(self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.multiply(self, other)  # a number times a schedule
+
+    def __truediv__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.divide(self, other)
+
+    def __add__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.add(self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.add(self, other)  # a number plus a schedule
+
+    def __sub__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.subtract(self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        operators = _operators()
+        return operators.subtract_from(other, self)
+
     # -- description -----------------------------------------------------------------
     @property
     def momentum(self) -> Schedule | None:
@@ -318,6 +351,14 @@ class Schedule:
     def _set(self, name: str, value: Any) -> None:
         """Normalise a field during ``__post_init__`` (the dataclass is frozen)."""
         object.__setattr__(self, name, value)
+
+
+def _operators() -> Any:
+    """``lrkit.compose.operators``, loaded on first use: the core imports nothing above it
+    (not even lazily in a way a type checker follows, which would make an import cycle)."""
+    import importlib
+
+    return importlib.import_module("lrkit.compose.operators")
 
 
 def arguments(schedule: Schedule | type[Schedule]) -> list[dataclasses.Field[Any]]:
