@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import lrkit
+import lrkit.compose
 from lrkit import (
     ChainedScheduler,
     CosineAnnealingLR,
@@ -125,13 +126,21 @@ def check_finite_and_non_negative(family: str, schedule: Schedule, steps: list[f
 def vector_rtol(schedule: Schedule) -> float:
     """How far the numpy path may drift from the scalar one: RTOL per power taken.
 
-    A ChainedScheduler multiplies its children's factors, each of which may be one
-    ``power`` ulp off; SequentialLR and Momentum evaluate one schedule at a time.
+    A ChainedScheduler (or a Product) multiplies its children's factors, each of which may
+    be one ``power`` ulp off; SequentialLR, Join, Sum and Momentum evaluate one schedule at
+    a time (a sum of values >= 0 keeps the largest relative error); a wrapper (``of``) adds
+    at most a few ulps of its own.
     """
-    if isinstance(schedule, ChainedScheduler):
-        return RTOL * len(schedule.schedulers)
-    if isinstance(schedule, SequentialLR):
-        return max(vector_rtol(child) for child in schedule.schedulers)
+    children = getattr(schedule, "schedulers", None)
+    if isinstance(schedule, (ChainedScheduler, lrkit.Product)):
+        return RTOL * len(schedule.schedulers) + sum(vector_rtol(c) for c in schedule.schedulers)
+    if children:
+        return max(vector_rtol(child) for child in children)
+    inner = getattr(schedule, "of", None)
+    if isinstance(inner, Schedule) and not isinstance(schedule, Momentum):
+        return vector_rtol(inner) + 4 * RTOL
+    if isinstance(schedule, lrkit.compose.Preset):
+        return vector_rtol(schedule.definition)
     return RTOL
 
 
