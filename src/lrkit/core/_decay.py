@@ -1,5 +1,752 @@
-"""(being written)"""
+"""Modern decays, valued in absolute terms: from ``lr`` at step 0 towards ``final_lr``.
+
+Constant, LinearDecay, CosineDecay, KDecay, InverseSqrt, Rex, Tanh, ExponentialDecay,
+InverseTimeDecay and PolynomialDecay. Each takes the rates themselves (not factors of a
+base rate): ``lr`` is the value at step 0 (the peak), ``final_lr`` the value at and after
+``total_steps`` (held there), and ``total_steps`` the length of the decay in steps
+(``scheduler.step()`` calls).
+
+Numerics. A decay that ends reduces the step first (``min(t, total_steps)``, in integers
+for whole steps), so any whole step, however large, costs nothing in precision. Each value
+is a weighted mean of ``lr`` and ``final_lr`` (:func:`~lrkit.core._cosine.mix`) in which
+the weight of the larger end is computed on its own, without cancellation: next to the end
+of a decay to 0 a rate keeps its full relative precision. Where a formula raises a weight
+to a power (``exponent``, ``k``, ``power``), the complement ``1 - w ** p`` is computed as
+``-expm1(p * log(w))``, with ``log(w)`` taken from whichever of ``w`` and ``1 - w`` is
+known more precisely.
+
+Exponentials, logarithms and powers go through numpy's functions on both paths (on the
+one Python float of a single step, too): libm's and numpy's vectorised versions may differ
+by an ulp, and near the end of a k-decay or a powered cosine the formula magnifies that.
+numpy's function on one number gives what it gives inside an array, so a single step and
+an array of steps agree exactly.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from lrkit.core._cosine import cosine_mix, cosine_weights, half_cosine, linear_mix, mix
+from lrkit.core._errors import MAX_COUNT, MAX_RATE, check_bool, check_int, check_real, fail
+from lrkit.core._schedule import Schedule, check_lr, schedule_class
+from lrkit.core._xp import MAX_FLOAT, SCALAR, Namespace
+
+__all__ = [
+    "Constant",
+    "CosineDecay",
+    "ExponentialDecay",
+    "InverseSqrt",
+    "InverseTimeDecay",
+    "KDecay",
+    "LinearDecay",
+    "PolynomialDecay",
+    "Rex",
+    "Tanh",
+]
+
+#: The smallest normal float64 number.
+_TINY = sys.float_info.min
+#: Integers up to here are float64 numbers exactly.
+_EXACT_INT = 2**53
+#: The largest exponent of a weight (``exponent``, ``k``, ``power``): the relative error of
+#: ``w ** p`` is about ``p`` ulps, so up to 100 it stays below 1e-13.
+_MAX_EXPONENT = 100.0
+#: Tanh's bounds at most this far from 0: ``tanh`` is +-1 to within 1e-34 there, and the
+#: value's relative error (about ``2 |x|`` ulps of the rounded argument) stays below 1e-13.
+_MAX_TANH_BOUND = 40.0
+
+
+# -- numerics shared by the decays ------------------------------------------------------
+
+
+def _numpy(fn: Callable[[Any], Any], xp: Namespace, x: Any) -> Any:
+    """numpy's ``fn`` on both paths: a Python float for SCALAR, an array for NUMPY."""
+    if xp is SCALAR:
+        return float(fn(x))
+    return fn(x)
+
+
+def _power(xp: Namespace, base: Any, exponent: float) -> Any:
+    """``base ** exponent`` for ``0 <= base``, ``0 < exponent <= 100``, with numpy's power
+    on both paths (``base`` at most ``max(rate, 1)``: no overflow)."""
+    if xp is SCALAR:
+        return float(np.power(base, exponent))
+    return np.power(base, exponent)
+
+
+def _whole_power(xp: Namespace, base: float, exponent: Any) -> Any:
+    """``base ** exponent`` for a whole ``exponent >= 0`` (an int of any size, or a whole
+    float): :meth:`~lrkit.core.Namespace.exact_power` with ``tiny`` (a float64, or a
+    :class:`~lrkit.core._xp.Wide` number beyond float64's normal range), where the scalar
+    path takes numpy's power for results inside that range, as the array path does."""
+    if xp is SCALAR and exponent <= _EXACT_INT and abs(exponent * math.log2(base)) < 1000.0:
+        return float(np.power(base, float(exponent)))
+    return xp.exact_power(base, exponent, True)
+
+
+def _log_of(xp: Namespace, w: Any, u: Any) -> Any:
+    """``log(w)`` for ``w`` in (0, 1], given with its complement ``u = 1 - w`` (both to a
+    few ulps, relatively): ``log1p(-u)`` where ``w`` is near 1, ``log(w)`` elsewhere."""
+    near_one = _numpy(np.log1p, xp, -xp.minimum(u, 0.5))
+    elsewhere = _numpy(np.log, xp, xp.maximum(w, _TINY))
+    return xp.where(w > 0.5, near_one, elsewhere)
+
+
+def _one_minus_power(xp: Namespace, w: Any, u: Any, p: float) -> Any:
+    """``1 - w ** p`` (``p > 0``) to a few ulps, relatively, given ``w`` and ``u = 1 - w``."""
+    inner = -_numpy(np.expm1, xp, p * _log_of(xp, w, u))
+    return xp.where(w > 0.0, inner, 1.0)
+
+
+def _as_float(xp: Namespace, t: Any) -> Any:
+    """A whole step ``t`` as a float64 (rounded beyond 2**53; a Python int beyond float64's
+    range is taken as 2**1023, which every formula here treats as the end of time)."""
+    if xp is SCALAR:
+        return float(min(t, 2**1023)) if t.__class__ is int else float(t)
+    return np.asarray(t, dtype=np.float64)
+
+
+def _check_total(value: Any) -> int:
+    return check_int("total_steps", value, low=1, high=MAX_COUNT)
+
+
+def _check_exponent(name: str, value: Any) -> float:
+    return check_real(name, value, low=0.0, high=_MAX_EXPONENT, low_open=True)
+
+
+def _decay_length(total: int) -> int:
+    return total + max(1, total // 10)
+
+
+# -- the schedules ----------------------------------------------------------------------
+
+
+@schedule_class
+class Constant(Schedule):
+    r"""The same learning rate at every step.
+
+    .. math:: \eta_t = \eta_0
+
+    Args:
+        lr: :math:`\eta_0`, the learning rate (>= 0).
+
+    The baseline the decays are measured against (optax's ``constant_schedule``, Keras'
+    constant rate).
+
+    >>> s = Constant(lr=0.1)
+    >>> [s(t) for t in (0, 1000, 2**63 - 1)]
+    [0.1, 0.1, 0.1]
+    """
+
+    lr: float
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return xp.where(t >= 0, self.lr, self.lr)  # (an array of t's shape for arrays)
+
+    @property
+    def length(self) -> int:
+        return 100
+
+
+@schedule_class
+class LinearDecay(Schedule):
+    r"""A straight line from ``lr`` to ``final_lr`` over ``total_steps`` steps, then held.
+
+    .. math::
+        \eta_t = \eta_0 \frac{T - \min(t, T)}{T} + \eta_f \frac{\min(t, T)}{T}
+
+    with :math:`\eta_0` = ``lr``, :math:`\eta_f` = ``final_lr``, :math:`T` = ``total_steps``.
+    The value lands exactly on ``final_lr`` at step ``T`` and stays there at every later
+    step. ``final_lr > lr`` is allowed: the line then rises (a linear warm-up).
+
+    Linear decay to zero ("D2Z") is the schedule recommended for LLM training by Bergsma
+    et al., "Straight to Zero: Why Linearly Decaying the Learning Rate to Zero Works Best
+    for LLMs" (2025, https://arxiv.org/abs/2502.15938).
+
+    Args:
+        lr: :math:`\eta_0`, the rate at step 0 (>= 0).
+        total_steps: :math:`T`, the steps of the decay (a positive integer, at most 2**53).
+        final_lr: :math:`\eta_f`, the rate at and after step :math:`T` (>= 0).
+
+    >>> s = LinearDecay(lr=0.1, total_steps=100)
+    >>> [round(s(t), 6) for t in (0, 25, 50, 100, 10**9)]
+    [0.1, 0.075, 0.05, 0.0, 0.0]
+    """
+
+    lr: float
+    total_steps: int
+    final_lr: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_steps", _check_total(self.total_steps))
+        self._set("final_lr", check_lr("final_lr", self.final_lr))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        n = self.total_steps
+        return linear_mix(xp, self.lr, self.final_lr, xp.minimum(t, n), n)
+
+    @property
+    def length(self) -> int:
+        return _decay_length(self.total_steps)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_steps),)
+
+
+@schedule_class
+class CosineDecay(Schedule):
+    r"""Half a cosine from ``lr`` to ``final_lr`` over ``total_steps`` steps, then held.
+
+    .. math::
+        \eta_t = \eta_f + (\eta_0 - \eta_f)\, w_t^{\,p}, \qquad
+        w_t = \frac{1 + \cos(\pi \min(t, T) / T)}{2}
+
+    with :math:`\eta_0` = ``lr``, :math:`\eta_f` = ``final_lr``, :math:`T` = ``total_steps``
+    and :math:`p` = ``exponent``. With :math:`p = 1` this is SGDR's annealing (Loshchilov
+    and Hutter, https://arxiv.org/abs/1608.03983) without restarts; :math:`p` sharpens
+    (> 1) or flattens (< 1) the curve as optax's ``cosine_decay_schedule`` exponent does.
+    The value is exactly ``final_lr`` from step ``T`` on. ``final_lr > lr`` is allowed (a
+    cosine rise).
+
+    Args:
+        lr: :math:`\eta_0`, the rate at step 0 (>= 0).
+        total_steps: :math:`T` (a positive integer, at most 2**53).
+        final_lr: :math:`\eta_f`, the rate at and after step :math:`T` (>= 0).
+        exponent: :math:`p`, in (0, 100] (the relative error is about :math:`p` ulps).
+
+    >>> s = CosineDecay(lr=0.1, total_steps=100, final_lr=0.001)
+    >>> [round(s(t), 6) for t in (0, 50, 100, 200)]
+    [0.1, 0.0505, 0.001, 0.001]
+    >>> round(CosineDecay(lr=0.1, total_steps=100, exponent=2.0)(50), 6)
+    0.025
+    """
+
+    lr: float
+    total_steps: int
+    final_lr: float = 0.0
+    exponent: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_steps", _check_total(self.total_steps))
+        self._set("final_lr", check_lr("final_lr", self.final_lr))
+        self._set("exponent", _check_exponent("exponent", self.exponent))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        n = self.total_steps
+        done = xp.minimum(t, n)
+        p = self.exponent
+        if p == 1.0:
+            return cosine_mix(xp, self.lr, self.final_lr, done, n)
+        w, u = cosine_weights(xp, done, n)  # the weights of lr and final_lr when p = 1
+        if self.final_lr > self.lr:
+            return mix(xp, self.lr, self.final_lr, None, _one_minus_power(xp, w, u, p))
+        return mix(xp, self.lr, self.final_lr, _power(xp, w, p), None)
+
+    @property
+    def length(self) -> int:
+        return _decay_length(self.total_steps)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_steps),)
+
+
+@schedule_class
+class KDecay(Schedule):
+    r"""k-decay: a cosine decay whose progress is raised to the power ``k``.
+
+    .. math::
+        \eta_t = \eta_f + (\eta_0 - \eta_f)\,
+        \frac{1 + \cos\left(\pi\, \min(t, T)^k / T^k\right)}{2}
+
+    with :math:`\eta_0` = ``lr``, :math:`\eta_f` = ``final_lr``, :math:`T` = ``total_steps``.
+    :math:`k > 1` keeps the rate high for longer and decays faster at the end,
+    :math:`k < 1` the other way round; :math:`k = 1` is :class:`CosineDecay`. From Zhang
+    and Li, "k-decay: A New Method For Learning Rate Schedule" (2020,
+    https://arxiv.org/abs/2004.05909), as timm's cosine schedule with ``k_decay``. The
+    value is exactly ``final_lr`` from step ``T`` on; ``final_lr > lr`` is allowed (a rise).
+
+    Args:
+        lr: :math:`\eta_0`, the rate at step 0 (>= 0).
+        total_steps: :math:`T` (a positive integer, at most 2**53).
+        k: :math:`k`, in (0, 100] (the relative error is about :math:`k` ulps).
+        final_lr: :math:`\eta_f`, the rate at and after step :math:`T` (>= 0).
+
+    >>> s = KDecay(lr=0.1, total_steps=100, k=2.0)
+    >>> [round(s(t), 6) for t in (0, 50, 71, 100, 150)]
+    [0.1, 0.085355, 0.049356, 0.0, 0.0]
+    """
+
+    lr: float
+    total_steps: int
+    k: float = 1.0
+    final_lr: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_steps", _check_total(self.total_steps))
+        self._set("k", _check_exponent("k", self.k))
+        self._set("final_lr", check_lr("final_lr", self.final_lr))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        n = self.total_steps
+        done = xp.minimum(t, n)
+        x = done / n  # the progress, and 1 minus it: each to an ulp
+        rest = (n - done) / n
+        k = self.k
+        if self.final_lr > self.lr:  # the weight of final_lr: sin^2(pi/2 x^k)
+            q = x if k == 1.0 else _power(xp, x, k)
+            return mix(xp, self.lr, self.final_lr, None, half_cosine(xp, q, 1.0))
+        # The weight of lr, sin^2(pi/2 (1 - x^k)), from 1 - x^k to an ulp near the end.
+        d = rest if k == 1.0 else _one_minus_power(xp, x, rest, k)
+        return mix(xp, self.lr, self.final_lr, half_cosine(xp, d, 1.0), None)
+
+    @property
+    def length(self) -> int:
+        return _decay_length(self.total_steps)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_steps),)
+
+
+@schedule_class
+class InverseSqrt(Schedule):
+    r"""Inverse square-root decay: ``lr`` at step 0, then about :math:`1/\sqrt{t}`.
+
+    .. math:: \eta_t = \eta_0 \sqrt{\frac{\tau}{t + \tau}}
+
+    with :math:`\eta_0` = ``lr`` and :math:`\tau` = ``timescale``. The Transformer's decay
+    after its warm-up (Vaswani et al., "Attention Is All You Need",
+    https://arxiv.org/abs/1706.03762), T5's ``rsqrt`` and transformers'
+    ``inverse_sqrt`` schedule with its ``timescale``. It never reaches 0: at step
+    2**63 - 1 it is still :math:`\eta_0 \sqrt{\tau / 2^{63}}`, to a few ulps.
+
+    Args:
+        lr: :math:`\eta_0`, the rate at step 0 (>= 0).
+        timescale: :math:`\tau`, the steps over which the rate falls to
+            :math:`\eta_0 / \sqrt 2` (a positive number, at most 2**53).
+
+    >>> s = InverseSqrt(lr=0.1, timescale=100)
+    >>> [round(s(t), 6) for t in (0, 100, 300, 9900, 2**63 - 1)]
+    [0.1, 0.070711, 0.05, 0.01, 0.0]
+    """
+
+    lr: float
+    timescale: float
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        tau = check_real(
+            "timescale",
+            self.timescale,
+            low=0.0,
+            low_open=True,
+            largest=MAX_COUNT,
+            largest_text="2**53",
+        )
+        self._set("timescale", int(tau) if tau.is_integer() else tau)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        tau = float(self.timescale)
+        # sqrt(tau) / sqrt(t + tau) is a normal float64 for every tau (tau / (t + tau)
+        # could fall below 2.2e-308); exactly 1 at step 0.
+        return self.lr * (math.sqrt(tau) / xp.sqrt(t + tau))
+
+    @property
+    def length(self) -> int:
+        return max(10, math.ceil(24 * self.timescale))  # down to lr / 5
+
+
+@schedule_class
+class Rex(Schedule):
+    r"""REX: the reflected-exponential profile, from ``lr`` to ``final_lr`` over ``total_steps``.
+
+    .. math::
+        \eta_t = \eta_f + (\eta_0 - \eta_f) \frac{1 - z}{1 - z / 2},
+        \qquad z = \frac{\min(t, T)}{T}
+
+    with :math:`\eta_0` = ``lr``, :math:`\eta_f` = ``final_lr``, :math:`T` = ``total_steps``:
+    it stays above the straight line and drops steeply at the end. From Chen, Wolfe and
+    Kyrillidis, "REX: Revisiting Budgeted Training with an Improved Schedule" (2021,
+    https://arxiv.org/abs/2107.04197). Exactly ``final_lr`` from step ``T`` on;
+    ``final_lr > lr`` is allowed (a rise).
+
+    Args:
+        lr: :math:`\eta_0`, the rate at step 0 (>= 0).
+        total_steps: :math:`T` (a positive integer, at most 2**53).
+        final_lr: :math:`\eta_f`, the rate at and after step :math:`T` (>= 0).
+
+    >>> s = Rex(lr=0.1, total_steps=100)
+    >>> [round(s(t), 6) for t in (0, 50, 90, 100, 1000)]
+    [0.1, 0.066667, 0.018182, 0.0, 0.0]
+    """
+
+    lr: float
+    total_steps: int
+    final_lr: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_steps", _check_total(self.total_steps))
+        self._set("final_lr", check_lr("final_lr", self.final_lr))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        n = self.total_steps
+        done = xp.minimum(t, n)
+        half = done / 2  # exact
+        rest = n - half  # T (1 - z/2): the weights are (T - t) / rest and (t/2) / rest
+        if self.final_lr > self.lr:
+            return mix(xp, self.lr, self.final_lr, None, half / rest)
+        return mix(xp, self.lr, self.final_lr, (n - done) / rest, None)
+
+    @property
+    def length(self) -> int:
+        return _decay_length(self.total_steps)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_steps),)
+
+
+@schedule_class
+class Tanh(Schedule):
+    r"""Hyperbolic-tangent decay from about ``lr`` to about ``final_lr`` over ``total_steps``.
+
+    .. math::
+        \eta_t = \eta_f + \frac{\eta_0 - \eta_f}{2}
+        \left(1 - \tanh\left(L + (U - L) \frac{\min(t, T)}{T}\right)\right)
+
+    with :math:`\eta_0` = ``lr``, :math:`\eta_f` = ``final_lr``, :math:`T` = ``total_steps``,
+    :math:`L` = ``lower`` and :math:`U` = ``upper``. From Hsueh et al., "Stochastic Gradient
+    Descent with Hyperbolic-Tangent Decay on Classification" (2019,
+    https://arxiv.org/abs/1806.01593); the default bounds are timm's
+    ``TanhLRScheduler`` (``lb=-7``, ``ub=3``).
+
+    The tanh never reaches +-1, so the curve neither starts exactly at ``lr`` nor ends
+    exactly at ``final_lr``: it starts a fraction :math:`(1 + \tanh L)/2` of
+    :math:`\eta_0 - \eta_f` below ``lr`` (8.3e-7 with the default bounds) and ends a
+    fraction :math:`(1 - \tanh U)/2` of it above ``final_lr`` (0.0025 with the defaults),
+    the value it then holds at every step after :math:`T`. ``final_lr > lr`` is allowed
+    (a rise). ``1 - tanh`` is computed as :math:`2 / (1 + e^{2x})`, to a few ulps
+    relatively even where it is tiny.
+
+    Args:
+        lr: :math:`\eta_0` (>= 0).
+        total_steps: :math:`T` (a positive integer, at most 2**53).
+        final_lr: :math:`\eta_f` (>= 0).
+        lower: :math:`L`, the tanh's argument at step 0, in [-40, 40].
+        upper: :math:`U`, its argument at step :math:`T`, in [-40, 40] and > ``lower``
+            (beyond +-40 tanh is +-1 to 34 digits).
+
+    >>> s = Tanh(lr=0.1, total_steps=100)
+    >>> [round(s(t), 9) for t in (0, 50, 70, 100, 200)]
+    [0.099999917, 0.098201379, 0.05, 0.000247262, 0.000247262]
+    """
+
+    lr: float
+    total_steps: int
+    final_lr: float = 0.0
+    lower: float = -7.0
+    upper: float = 3.0
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_steps", _check_total(self.total_steps))
+        self._set("final_lr", check_lr("final_lr", self.final_lr))
+        bound = _MAX_TANH_BOUND
+        self._set("lower", check_real("lower", self.lower, low=-bound, high=bound))
+        self._set("upper", check_real("upper", self.upper, low=-bound, high=bound))
+        if not self.upper > self.lower:
+            fail("upper", f"a number > lower (lower={self.lower!r})", self.upper)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        n = self.total_steps
+        done = xp.minimum(t, n)
+        x = self.lower + (self.upper - self.lower) * (done / n)
+        # (1 - tanh x) / 2 = 1 / (1 + e^{2x}) is the weight of lr, (1 + tanh x) / 2 =
+        # 1 / (1 + e^{-2x}) that of final_lr: each accurate, |2x| <= 80 (no overflow).
+        if self.final_lr > self.lr:
+            weight = 1.0 / (1.0 + _numpy(np.exp, xp, -2.0 * x))
+            return mix(xp, self.lr, self.final_lr, None, weight)
+        weight = 1.0 / (1.0 + _numpy(np.exp, xp, 2.0 * x))
+        return mix(xp, self.lr, self.final_lr, weight, None)
+
+    @property
+    def length(self) -> int:
+        return _decay_length(self.total_steps)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.total_steps),)
+
+
+@schedule_class
+class ExponentialDecay(Schedule):
+    r"""Exponential decay by ``decay_rate`` every ``decay_steps`` steps (optax, Keras).
+
+    .. math::
+        \eta_t = \begin{cases}
+            \eta_0 & t < s \\
+            \eta_0 \, r^{(t - s) / D} & t \ge s
+        \end{cases}
+
+    with :math:`\eta_0` = ``lr``, :math:`r` = ``decay_rate``, :math:`D` = ``decay_steps``,
+    :math:`s` = ``start_step``; with ``staircase`` the exponent is
+    :math:`\lfloor (t - s) / D \rfloor` (a decay every :math:`D` steps). As optax's
+    ``exponential_decay`` (``transition_begin``, ``end_value``) and Keras'
+    ``ExponentialDecay``.
+
+    ``final_lr`` (optional) bounds the value: a floor when the rate decays
+    (:math:`r < 1`: then ``final_lr <= lr`` is required), a cap when it grows
+    (:math:`r > 1`: ``final_lr >= lr`` required); with :math:`r = 1` the rate stays ``lr``
+    and ``final_lr`` is not used. A growing rate with no cap saturates at the largest
+    float64 (about 1.8e308), never inf.
+
+    The exponent is split into its whole part and its fraction,
+    :math:`r^{q} \cdot r^{f/D}`, the whole part raised exactly (an integer of any size), so
+    the value keeps a few ulps of relative precision however far it has decayed.
+
+    Args:
+        lr: :math:`\eta_0` (>= 0).
+        decay_steps: :math:`D` (a positive integer, at most 2**53).
+        decay_rate: :math:`r`, from 2.2250738585072014e-308 (float64's smallest normal
+            number) to 1e300.
+        staircase: decay in whole steps of :math:`D`.
+        start_step: :math:`s`, the step at which the decay begins (an integer from 0 to
+            2**53); the rate is ``lr`` before it.
+        final_lr: the floor (decay) or cap (growth), or None.
+
+    >>> s = ExponentialDecay(lr=0.1, decay_steps=10, decay_rate=0.5)
+    >>> [round(s(t), 6) for t in (0, 5, 10, 20, 1000)]
+    [0.1, 0.070711, 0.05, 0.025, 0.0]
+    >>> s = ExponentialDecay(lr=0.1, decay_steps=10, decay_rate=0.5, staircase=True,
+    ...                      start_step=5, final_lr=0.03)
+    >>> [s(t) for t in (0, 14, 15, 25, 35, 1000)]
+    [0.1, 0.1, 0.05, 0.03, 0.03, 0.03]
+    """
+
+    lr: float
+    decay_steps: int
+    decay_rate: float
+    staircase: bool = False
+    start_step: int = 0
+    final_lr: float | None = None
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("decay_steps", check_int("decay_steps", self.decay_steps, low=1, high=MAX_COUNT))
+        rate = check_real(
+            "decay_rate",
+            self.decay_rate,
+            low=0.0,
+            low_open=True,
+            largest=MAX_RATE,
+            largest_text="1e+300",
+        )
+        if rate < _TINY:  # rate ** fraction would lose precision among subnormal numbers
+            fail(
+                "decay_rate",
+                "a positive finite number of at least 2.2250738585072014e-308 (the smallest "
+                "normal float64)",
+                self.decay_rate,
+            )
+        self._set("decay_rate", rate)
+        self._set("staircase", check_bool("staircase", self.staircase))
+        self._set("start_step", check_int("start_step", self.start_step, low=0, high=MAX_COUNT))
+        if self.final_lr is not None:
+            final = check_lr("final_lr", self.final_lr)
+            if rate < 1.0 and final > self.lr:
+                fail(
+                    "final_lr",
+                    f"at most lr ({self.lr!r}) or None when decay_rate < 1 (it is a floor)",
+                    self.final_lr,
+                )
+            if rate > 1.0 and final < self.lr:
+                fail(
+                    "final_lr",
+                    f"at least lr ({self.lr!r}) or None when decay_rate > 1 (it is a cap)",
+                    self.final_lr,
+                )
+            self._set("final_lr", final)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        n = xp.maximum(t - self.start_step, 0)  # steps since the decay began
+        size, rate = self.decay_steps, self.decay_rate
+        factors = [_whole_power(xp, rate, n // size)]
+        if not self.staircase:
+            factors.append(_power(xp, rate, (n % size) / size))
+        value = xp.product(self.lr, factors)
+        if self.final_lr is None or rate == 1.0:
+            return value
+        if rate < 1.0:
+            return xp.maximum(value, self.final_lr)
+        return xp.minimum(value, self.final_lr)
+
+    @property
+    def length(self) -> int:
+        return self.start_step + 5 * self.decay_steps
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        marks = {float(self.start_step)} if self.start_step else set()
+        if self.staircase:
+            marks |= {float(self.start_step + k * self.decay_steps) for k in range(1, 6)}
+        final, lr, rate = self.final_lr, self.lr, self.decay_rate
+        if final is not None and rate != 1.0 and 0.0 < final != lr and lr > 0.0:
+            exponent = math.log(final / lr) / math.log(rate)  # where the bound takes over
+            if self.staircase:
+                exponent = math.ceil(exponent)
+            step = self.start_step + self.decay_steps * exponent
+            if step < 2.0**63:
+                marks.add(float(step))
+        return tuple(sorted(marks))
+
+
+@schedule_class
+class InverseTimeDecay(Schedule):
+    r"""Inverse-time decay (Keras' ``InverseTimeDecay``).
+
+    .. math:: \eta_t = \frac{\eta_0}{1 + r\, t / D}
+
+    with :math:`\eta_0` = ``lr``, :math:`r` = ``decay_rate`` and :math:`D` = ``decay_steps``;
+    with ``staircase`` :math:`t / D` is replaced by :math:`\lfloor t / D \rfloor`. It falls
+    to :math:`\eta_0 / 2` at :math:`t = D / r` and never reaches 0.
+
+    Args:
+        lr: :math:`\eta_0` (>= 0).
+        decay_steps: :math:`D` (a positive integer, at most 2**53).
+        decay_rate: :math:`r`, from 0 (a constant rate) to 1e300.
+        staircase: decay in whole steps of :math:`D`.
+
+    >>> s = InverseTimeDecay(lr=0.1, decay_steps=10, decay_rate=0.5)
+    >>> [round(s(t), 6) for t in (0, 5, 10, 20, 1000)]
+    [0.1, 0.08, 0.066667, 0.05, 0.001961]
+    """
+
+    lr: float
+    decay_steps: int
+    decay_rate: float
+    staircase: bool = False
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("decay_steps", check_int("decay_steps", self.decay_steps, low=1, high=MAX_COUNT))
+        self._set(
+            "decay_rate",
+            check_real(
+                "decay_rate", self.decay_rate, low=0.0, largest=MAX_RATE, largest_text="1e+300"
+            ),
+        )
+        self._set("staircase", check_bool("staircase", self.staircase))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        size, rate = self.decay_steps, self.decay_rate
+        if rate == 0.0:
+            return xp.where(t >= 0, self.lr, self.lr)
+        p = t // size  # t / D as whole decays plus a fraction, the same on both paths
+        if not self.staircase:
+            p = p + (t % size) / size
+        # Where r p would pass the largest float64, 1 is nothing beside it.
+        limit = MAX_FLOAT / rate / 2.0
+        near = self.lr / (1.0 + rate * xp.minimum(p, limit))
+        far = self.lr / xp.maximum(p, 1.0) / rate
+        return xp.where(p <= limit, near, far)
+
+    @property
+    def length(self) -> int:
+        return 10 * self.decay_steps
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        if not self.staircase:
+            return ()
+        return tuple(float(k * self.decay_steps) for k in range(1, 4))
+
+
+@schedule_class
+class PolynomialDecay(Schedule):
+    r"""Polynomial decay from ``lr`` to ``final_lr`` (Keras' ``PolynomialDecay``).
+
+    .. math::
+        \eta_t = \eta_f + (\eta_0 - \eta_f) \left(1 - \frac{\min(t, T)}{T}\right)^{p}
+
+    with :math:`\eta_0` = ``lr``, :math:`\eta_f` = ``final_lr``, :math:`T` = ``total_steps``
+    and :math:`p` = ``power``; the value is exactly ``final_lr`` from step :math:`T` on.
+    With ``cycle`` the horizon grows instead: :math:`\min(t, T) / T` becomes :math:`t / H`
+    with :math:`H = T \lceil t / T \rceil` (:math:`H = T` at step 0), so the rate reaches
+    ``final_lr`` at every multiple of :math:`T` and jumps back up after it, each time to a
+    lower start. ``final_lr > lr`` is allowed (a rise). The ceiling is taken in integers,
+    exactly at any whole step.
+
+    Args:
+        lr: :math:`\eta_0`, the rate at step 0 (>= 0).
+        total_steps: :math:`T` (a positive integer, at most 2**53).
+        final_lr: :math:`\eta_f` (>= 0).
+        power: :math:`p`, in (0, 100] (the relative error is about :math:`p` ulps).
+        cycle: restart towards ``final_lr`` over a longer horizon at each multiple of
+            :math:`T`.
+
+    >>> s = PolynomialDecay(lr=0.1, total_steps=100, power=2.0)
+    >>> [round(s(t), 6) for t in (0, 50, 100, 150)]
+    [0.1, 0.025, 0.0, 0.0]
+    >>> s = PolynomialDecay(lr=0.1, total_steps=100, cycle=True)
+    >>> [round(s(t), 6) for t in (0, 100, 101, 150, 200)]
+    [0.1, 0.0, 0.0495, 0.025, 0.0]
+    """
+
+    lr: float
+    total_steps: int
+    final_lr: float = 0.0
+    power: float = 1.0
+    cycle: bool = False
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_lr("lr", self.lr))
+        self._set("total_steps", _check_total(self.total_steps))
+        self._set("final_lr", check_lr("final_lr", self.final_lr))
+        self._set("power", _check_exponent("power", self.power))
+        self._set("cycle", check_bool("cycle", self.cycle))
+
+    def _progress(self, xp: Namespace, t: Any) -> tuple[Any, Any]:
+        """``(1 - t / H, t / H)``: the weights of lr and final_lr when ``power`` is 1."""
+        n = self.total_steps
+        if not self.cycle:
+            done = xp.minimum(t, n)
+            return (n - done) / n, done / n
+        left = t % n  # exact: integers stay integers
+        start = _as_float(xp, t - left)  # the last multiple of T at or below t (exact)
+        here = _as_float(xp, t)
+        span = xp.where(left == 0, xp.where(t == 0, float(n), here), start + n)
+        gap = xp.where(left == 0, xp.where(t == 0, float(n), 0.0), n - left)
+        return gap / span, here / span
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        base, x = self._progress(xp, t)
+        p = self.power
+        if self.final_lr > self.lr:
+            u = x if p == 1.0 else _one_minus_power(xp, base, x, p)
+            return mix(xp, self.lr, self.final_lr, None, u)
+        w = base if p == 1.0 else _power(xp, base, p)
+        return mix(xp, self.lr, self.final_lr, w, None)
+
+    @property
+    def length(self) -> int:
+        n = self.total_steps
+        return 3 * n + n // 2 if self.cycle else _decay_length(n)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        n = self.total_steps
+        return tuple(float(k * n) for k in range(1, 4)) if self.cycle else (float(n),)
