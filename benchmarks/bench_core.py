@@ -29,6 +29,7 @@ Run on its own: ``python benchmarks/bench_core.py`` (prints a table), or through
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -236,6 +237,161 @@ def cases() -> list[Case]:
         lrkit.LambdaLR(lr=LR, lr_lambda=text),
         lambda t: LR * np.minimum(1, (t + 1) / 10000) * 0.99999**t,
         lambda o: tl.LambdaLR(o, lr_lambda=lambda e: min(1, (e + 1) / 10000) * 0.99999**e),
+    )
+    out += composed_cases(tl)
+    return out
+
+
+def _lambda(tl: Any, fn: Callable[[int], float]) -> Callable[[Any], Any]:
+    """A torch LambdaLR over a scalar formula (a user's way to run a schedule torch lacks)."""
+    return lambda o: tl.LambdaLR(o, lr_lambda=lambda e: fn(e) / LR)
+
+
+def _cos_scalar(t: float, period: float, low: float = 0.0) -> float:
+    return low + (LR - low) * (1 + math.cos(math.pi * t / period)) / 2
+
+
+def _splitmix(z: Any) -> Any:
+    """SplitMix64's finaliser on a uint64 array (the naive noise: the same formula)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def composed_cases(tl: Any) -> list[Case]:
+    """The combinators and presets of lrkit.compose (issue 9), each against a naive numpy
+    expression of its formula and torch stepping the same formula (torch's own classes
+    where torch has them, else a LambdaLR over the formula written with ``math``)."""
+    out: list[Case] = []
+    warm, cool, decay = 10_000, 100_000, 200_000
+
+    def add(name: str, setting: str, schedule: lrkit.Schedule, naive: Any, torch: Any) -> None:
+        out.append(Case(name, setting, schedule, naive, torch))
+
+    def composed(t: FloatArray) -> FloatArray:
+        body = np.where(t < warm, LR * t / warm, 1e-3 + (LR - 1e-3) * _half_cos((t - warm) / N))
+        return np.where(t >= N - cool, body * (N - t) / cool, body)
+
+    def composed_scalar(t: int) -> float:
+        body = LR * t / warm if t < warm else _cos_scalar(t - warm, N, 1e-3)
+        return body * (N - t) / cool if t >= N - cool else body
+
+    add(
+        "Warmup + cosine + Cooldown",
+        "Cooldown(Warmup(CosineAnnealingLR(T_max=1e6, eta_min=1e-3), 10000), 1e6, 100000)",
+        lrkit.Cooldown(
+            lrkit.Warmup(lrkit.CosineAnnealingLR(lr=LR, T_max=N, eta_min=1e-3), steps=warm),
+            total_steps=N,
+            steps=cool,
+        ),
+        composed,
+        _lambda(tl, composed_scalar),
+    )
+
+    def wsd(t: FloatArray) -> FloatArray:
+        tail = LR * (1 - np.sqrt(np.maximum(t - (N - decay), 0) / decay))
+        return np.where(t < warm, LR * t / warm, np.where(t < N - decay, LR, tail))
+
+    def wsd_scalar(t: int) -> float:
+        if t < warm:
+            return LR * t / warm
+        return LR if t < N - decay else LR * (1 - math.sqrt((t - (N - decay)) / decay))
+
+    add(
+        "WarmupStableDecay",
+        "total_steps=1e6, warmup 10000, decay 200000, 1-sqrt",
+        lrkit.WarmupStableDecay(
+            lr=LR, total_steps=N, decay_steps=decay, warmup_steps=warm, decay_shape="1-sqrt"
+        ),
+        wsd,
+        _lambda(tl, wsd_scalar),
+    )
+    add(
+        "WarmupCosine",
+        "total_steps=1e6, warmup_steps=10000",
+        lrkit.WarmupCosine(lr=LR, total_steps=N, warmup_steps=warm),
+        lambda t: np.where(t < warm, LR * t / warm, LR * _half_cos((t - warm) / (N - warm))),
+        _lambda(tl, lambda t: LR * t / warm if t < warm else _cos_scalar(t - warm, N - warm)),
+    )
+    add(
+        "WarmupLinear",
+        "total_steps=1e6, warmup_steps=10000",
+        lrkit.WarmupLinear(lr=LR, total_steps=N, warmup_steps=warm),
+        lambda t: np.where(t < warm, LR * t / warm, LR * (N - t) / (N - warm)),
+        _lambda(tl, lambda t: LR * t / warm if t < warm else LR * (N - t) / (N - warm)),
+    )
+    add(
+        "Join (global time)",
+        "LinearLR(0.01, 10000), then CosineAnnealingLR(T_max=1e6) on the global step",
+        lrkit.Join(
+            [
+                lrkit.LinearLR(lr=LR, start_factor=0.01, total_iters=warm),
+                lrkit.CosineAnnealingLR(lr=LR, T_max=N),
+            ],
+            milestones=[warm],
+            time="global",
+        ),
+        lambda t: np.where(t < warm, LR * (0.01 + 0.99 * t / warm), LR * _half_cos(t / N)),
+        _lambda(tl, lambda t: LR * (0.01 + 0.99 * t / warm) if t < warm else _cos_scalar(t, N)),
+    )
+    add(
+        "Repeat",
+        "CosineAnnealingLR(T_max=1000), period=1000, decay=0.999",
+        lrkit.Repeat(lrkit.CosineAnnealingLR(lr=LR, T_max=1000), period=1000, decay=0.999),
+        lambda t: 0.999 ** (t // 1000) * LR * _half_cos((t % 1000) / 1000),
+        _lambda(tl, lambda t: 0.999 ** (t // 1000) * _cos_scalar(t % 1000, 1000)),
+    )
+    add(
+        "Affine (s * 0.5 + 1e-4)",
+        "CosineAnnealingLR(T_max=1000) * 0.5 + 1e-4",
+        lrkit.CosineAnnealingLR(lr=LR, T_max=1000) * 0.5 + 1e-4,
+        lambda t: LR * _half_cos(t / 1000) * 0.5 + 1e-4,
+        _lambda(tl, lambda t: _cos_scalar(t, 1000) * 0.5 + 1e-4),
+    )
+    add(
+        "Product (s1 * s2)",
+        "CosineAnnealingLR(T_max=1000) * ExponentialLR(lr=1, gamma=0.99999)",
+        lrkit.CosineAnnealingLR(lr=LR, T_max=1000) * lrkit.ExponentialLR(lr=1.0, gamma=0.99999),
+        lambda t: LR * _half_cos(t / 1000) * 0.99999**t,
+        _lambda(tl, lambda t: _cos_scalar(t, 1000) * 0.99999**t),
+    )
+    add(
+        "Clamp",
+        "ExponentialLR(gamma=0.99999), low=1e-3",
+        lrkit.Clamp(lrkit.ExponentialLR(lr=LR, gamma=0.99999), low=1e-3),
+        lambda t: np.maximum(LR * 0.99999**t, 1e-3),
+        _lambda(tl, lambda t: max(LR * 0.99999**t, 1e-3)),
+    )
+
+    mask = (1 << 64) - 1
+    golden = 0x9E3779B97F4A7C15
+    key = int(_splitmix(np.array([0], dtype=np.uint64))[0])
+
+    def uniform(t: FloatArray, draw: int) -> FloatArray:
+        counter = t.astype(np.int64).view(np.uint64) * np.uint64(2) + np.uint64(draw + 1)
+        bits = _splitmix(np.uint64(key) + counter * np.uint64(golden))
+        return (bits >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+    def noisy(t: FloatArray) -> FloatArray:
+        z = np.sqrt(-2 * np.log(1 - uniform(t, 0))) * np.cos(2 * np.pi * uniform(t, 1))
+        return LR * _half_cos(t / 1000) * np.maximum(0, 1 + 0.1 * z)
+
+    def mix(z: int) -> int:
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return z ^ (z >> 31)
+
+    def noisy_scalar(t: int) -> float:
+        u = [(mix((key + (2 * t + d + 1) * golden) & mask) >> 11) * 2.0**-53 for d in (0, 1)]
+        z = math.sqrt(-2 * math.log(1 - u[0])) * math.cos(2 * math.pi * u[1])
+        return _cos_scalar(t, 1000) * max(0.0, 1 + 0.1 * z)
+
+    add(
+        "Noise",
+        "CosineAnnealingLR(T_max=1000), normal, scale=0.1, seed=0",
+        lrkit.Noise(lrkit.CosineAnnealingLR(lr=LR, T_max=1000), scale=0.1, seed=0),
+        noisy,
+        _lambda(tl, noisy_scalar),
     )
     return out
 

@@ -14,8 +14,10 @@ from lrkit.core import (
     check_choice,
     check_int,
     check_real,
+    cosine_mix,
     fail,
     half_cosine,
+    linear_mix,
     mix,
     schedule_class,
 )
@@ -108,9 +110,9 @@ class Warmup(Schedule):
         a, w = self.start, self.steps
         if self.curve == "exponential":
             return a * (target / a) ** (t / w) if xp is SCALAR else a * xp.power(target / a, t / w)
-        done = t / w if self.curve == "linear" else half_cosine(xp, t, w)
-        left = (w - t) / w if self.curve == "linear" else half_cosine(xp, w - t, w)
-        return mix(xp, a, target, left, done)
+        if self.curve == "linear":
+            return linear_mix(xp, a, target, t, w)
+        return cosine_mix(xp, a, target, t, w)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         after = (
@@ -203,12 +205,20 @@ class Cooldown(Schedule):
         end, span = self.total_steps, self.steps
         left = end - t  # exact for whole steps
         if self.curve == "linear":
-            w, u = left / span, (span - left) / span
+            w = left / span
         elif self.curve == "cosine":
-            w, u = half_cosine(xp, left, span), half_cosine(xp, span - left, span)
+            w = half_cosine(xp, left, span)
         else:  # 1 - sqrt(p) = (1 - p) / (1 + sqrt(p)): no cancellation near the end
-            root = xp.sqrt((span - left) / span)
-            w, u = (left / span) / (1.0 + root), root
+            w = (left / span) / (1.0 + xp.sqrt((span - left) / span))
+        if self.final_lr == 0.0:
+            return value * w
+        # The weight of whichever end is larger, computed from its own distance.
+        if self.curve == "linear":
+            u = (span - left) / span
+        elif self.curve == "cosine":
+            u = half_cosine(xp, span - left, span)
+        else:
+            u = xp.sqrt((span - left) / span)
         return mix(xp, value, self.final_lr, w, u)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
