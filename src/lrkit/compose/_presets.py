@@ -12,7 +12,7 @@ from typing import Any
 
 from lrkit.compose._warmup import COOLDOWN_CURVES, WARMUP_CURVES, Cooldown, Warmup, check_value
 from lrkit.core import Namespace, Schedule, check_choice, check_int, fail, schedule_class
-from lrkit.core.schedules import ConstantLR
+from lrkit.core.schedules import Constant
 
 __all__ = ["WarmupCosine", "WarmupLinear", "WarmupStableDecay"]
 
@@ -128,7 +128,7 @@ class WarmupStableDecay(Preset):
         _ = self.definition  # built (and so checked) now
 
     def build(self) -> Schedule:
-        stable = ConstantLR(lr=self.lr, factor=1.0, total_iters=1)
+        stable = Constant(self.lr)
         body = Cooldown(stable, self.total_steps, self.decay_steps, self.final_lr, self.decay_shape)
         return _warmed(body, self.warmup_steps, self.start_lr, self.warmup_shape)
 
@@ -156,7 +156,7 @@ class _WarmupDecay(Preset):
         _ = self.definition
 
     def build(self) -> Schedule:
-        stable = ConstantLR(lr=self.lr, factor=1.0, total_iters=1)
+        stable = Constant(self.lr)
         decay = self.total_steps - self.warmup_steps
         body = Cooldown(stable, self.total_steps, decay, self.final_lr, self.curve)
         return _warmed(body, self.warmup_steps, self.start_lr)
