@@ -238,6 +238,7 @@ def cases() -> list[Case]:
         lambda t: LR * np.minimum(1, (t + 1) / 10000) * 0.99999**t,
         lambda o: tl.LambdaLR(o, lr_lambda=lambda e: min(1, (e + 1) / 10000) * 0.99999**e),
     )
+    out += family_cases(tl)
     out += composed_cases(tl)
     return out
 
@@ -256,6 +257,115 @@ def _splitmix(z: Any) -> Any:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
+
+
+def family_cases(tl: Any) -> list[Case]:
+    """The schedules of issue 9's families (lrkit.core: decays, piecewise, restarts), each
+    against a naive numpy expression of its formula and torch stepping the same formula
+    (a LambdaLR over it written with ``math``: torch has none of these)."""
+    out: list[Case] = []
+    T, low = 800_000, 1e-4
+
+    def add(name: str, setting: str, schedule: lrkit.Schedule, naive: Any, scalar: Any) -> None:
+        out.append(Case(name, setting, schedule, naive, _lambda(tl, scalar)))
+
+    add(
+        "Constant",
+        "lr=0.1",
+        lrkit.Constant(LR),
+        lambda t: np.full(t.shape, LR),
+        lambda t: LR,
+    )
+    add(
+        "LinearDecay",
+        "total_steps=800000, final_lr=1e-4",
+        lrkit.LinearDecay(lr=LR, total_steps=T, final_lr=low),
+        lambda t: low + (LR - low) * (1 - np.minimum(t, T) / T),
+        lambda t: low + (LR - low) * (1 - min(t, T) / T),
+    )
+    add(
+        "CosineDecay",
+        "total_steps=800000, final_lr=1e-4",
+        lrkit.CosineDecay(lr=LR, total_steps=T, final_lr=low),
+        lambda t: low + (LR - low) * _half_cos(np.minimum(t, T) / T),
+        lambda t: _cos_scalar(min(t, T), T, low),
+    )
+    add(
+        "KDecay",
+        "total_steps=800000, k=2",
+        lrkit.KDecay(lr=LR, total_steps=T, k=2.0),
+        lambda t: LR * _half_cos((np.minimum(t, T) / T) ** 2),
+        lambda t: _cos_scalar((min(t, T) / T) ** 2, 1.0),
+    )
+    add(
+        "InverseSqrt",
+        "timescale=10000",
+        lrkit.InverseSqrt(lr=LR, timescale=10_000),
+        lambda t: LR * np.sqrt(10_000 / (t + 10_000)),
+        lambda t: LR * math.sqrt(10_000 / (t + 10_000)),
+    )
+
+    def rex(z: Any) -> Any:
+        return LR * (1 - z) / (1 - z / 2)
+
+    add(
+        "Rex",
+        "total_steps=800000",
+        lrkit.Rex(lr=LR, total_steps=T),
+        lambda t: rex(np.minimum(t, T) / T),
+        lambda t: rex(min(t, T) / T),
+    )
+    add(
+        "Tanh",
+        "total_steps=800000, lower=-7, upper=3",
+        lrkit.Tanh(lr=LR, total_steps=T),
+        lambda t: LR / 2 * (1 - np.tanh(-7 + 10 * np.minimum(t, T) / T)),
+        lambda t: LR / 2 * (1 - math.tanh(-7 + 10 * min(t, T) / T)),
+    )
+    start = 10_000
+    add(
+        "ExponentialDecay",
+        "decay_steps=1000, decay_rate=0.99, start_step=10000, final_lr=1e-4",
+        lrkit.ExponentialDecay(
+            lr=LR, decay_steps=1000, decay_rate=0.99, start_step=start, final_lr=low
+        ),
+        lambda t: np.where(
+            t < start, LR, np.maximum(LR * 0.99 ** (np.maximum(t - start, 0) / 1000), low)
+        ),
+        lambda t: LR if t < start else max(LR * 0.99 ** ((t - start) / 1000), low),
+    )
+    add(
+        "ExponentialDecay",
+        "staircase, decay_steps=1000, decay_rate=0.99",
+        lrkit.ExponentialDecay(lr=LR, decay_steps=1000, decay_rate=0.99, staircase=True),
+        lambda t: LR * 0.99 ** (t // 1000),
+        lambda t: LR * 0.99 ** (t // 1000),
+    )
+    add(
+        "InverseTimeDecay",
+        "decay_steps=1000, decay_rate=0.5",
+        lrkit.InverseTimeDecay(lr=LR, decay_steps=1000, decay_rate=0.5),
+        lambda t: LR / (1 + 0.5 * t / 1000),
+        lambda t: LR / (1 + 0.5 * t / 1000),
+    )
+    P = 300_000
+
+    def poly_cycle(t: Any) -> Any:
+        horizon = P * np.maximum(np.ceil(t / P), 1)
+        return low + (LR - low) * (1 - t / horizon) ** 2
+
+    def poly_cycle_scalar(t: int) -> float:
+        horizon = P * max(math.ceil(t / P), 1)
+        return low + (LR - low) * (1 - t / horizon) ** 2
+
+    add(
+        "PolynomialDecay",
+        "total_steps=300000, final_lr=1e-4, power=2, cycle=True",
+        lrkit.PolynomialDecay(lr=LR, total_steps=P, final_lr=low, power=2.0, cycle=True),
+        poly_cycle,
+        poly_cycle_scalar,
+    )
+    return out
 
 
 def composed_cases(tl: Any) -> list[Case]:
