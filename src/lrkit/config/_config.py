@@ -2,14 +2,16 @@
 
 A config is a dict with a ``type`` (a schedule class name) and that class's arguments.
 ``lr`` may be stated once at the top: nested children (``schedulers``) inherit it. User
-functions are expression strings (see :class:`lrkit.Expr`). Errors name the key path,
-e.g. ``schedulers[1].T_max``.
+functions are expression strings (see :class:`lrkit.Expr`); an ``lr_lambda`` that is a
+mapping is a nested schedule config read as a factor, which states its own ``lr`` (it
+does not inherit its parent's: that is the rate the factor multiplies). Errors name the
+key path, e.g. ``schedulers[1].T_max``.
 
 A config is bounded: schedules nest at most :data:`MAX_DEPTH` levels deep (the top is
-level 1; each ``schedulers`` or ``of`` child one level below its parent), a config holds at
-most :data:`MAX_SCHEDULES` schedules and :data:`MAX_VALUES` values (a part that appears
-several times, as YAML aliases make, counts each time), lists and mappings nest at most
-:data:`MAX_NESTING` deep, and no list or mapping may contain itself. These limits are
+level 1; each ``schedulers``, ``of`` or ``lr_lambda`` child one level below its parent), a
+config holds at most :data:`MAX_SCHEDULES` schedules and :data:`MAX_VALUES` values (a part
+that appears several times, as YAML aliases make, counts each time), lists and mappings nest
+at most :data:`MAX_NESTING` deep, and no list or mapping may contain itself. These limits are
 checked before anything is built, by a loop (not by recursion), so they raise the same
 ``ValueError`` however deep the caller's own stack is.
 """
@@ -37,6 +39,8 @@ MAX_VALUES: Final = 100_000
 #: Keys whose values are nested schedule configs.
 _CHILD_LIST = "schedulers"
 _CHILD_ONE = "of"
+#: A function key that may hold a nested schedule config (a mapping): a schedule of factors.
+_CHILD_FACTOR = "lr_lambda"
 #: Keys that hold functions: in a config they must be expression strings.
 _FUNCTION_KEYS = ("lr_lambda", "scale_fn")
 
@@ -72,7 +76,7 @@ def _child_keys(config: Mapping[str, Any]) -> tuple[str, ...]:
     if cls is None:
         return ()
     names = {f.name for f in arguments(cls)}
-    return tuple(key for key in (_CHILD_LIST, _CHILD_ONE) if key in names)
+    return tuple(key for key in (_CHILD_LIST, _CHILD_ONE, _CHILD_FACTOR) if key in names)
 
 
 def _key_text(key: Any) -> str:
@@ -152,7 +156,9 @@ def check_bounds(config: Any) -> None:
                     )
             children = _child_keys(node) if level else ()
             for key, value in node.items():
-                child = key in children and isinstance(value, (Mapping, list))
+                child = key in children and (
+                    isinstance(value, Mapping) or (isinstance(value, list) and key != _CHILD_FACTOR)
+                )
                 at = level + 1 if child else 0
                 items.append((value, _join(path, _key_text(key)), at, nesting + 1))
         inside[id(node)] = path
@@ -222,8 +228,11 @@ def _convert(name: str, value: Any, path: str, lr: float | None) -> Any:
         return [_build(child, f"{key}[{i}]", lr) for i, child in enumerate(value)]
     if name == _CHILD_ONE:
         return _build(value, key, lr)
+    if name == _CHILD_FACTOR and isinstance(value, Mapping):
+        return _build(value, key, None)  # a schedule of factors: its own lr, not inherited
     if name in _FUNCTION_KEYS and value is not None and not isinstance(value, str):
-        fail_type(key, "an expression string (configs hold no Python callables)", value)
+        hint = "or a mapping: a nested schedule config of factors" if name == _CHILD_FACTOR else ""
+        fail_type(key, "an expression string (configs hold no Python callables)", value, hint)
     if name == "milestones" and not isinstance(value, (list, tuple)):
         fail_type(key, "a list of integers >= 0", value)
     return value

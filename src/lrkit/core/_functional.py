@@ -14,7 +14,7 @@ import numpy.typing as npt
 from lrkit.core._errors import fail, fail_type
 from lrkit.core._expr import Expr
 from lrkit.core._scaled import Multiplicative, Scaled
-from lrkit.core._schedule import apply_elementwise, check_lr, schedule_class
+from lrkit.core._schedule import Schedule, apply_elementwise, check_lr, schedule_class
 from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["LambdaLR", "MultiplicativeLR"]
@@ -48,27 +48,39 @@ class LambdaLR(Scaled):
     .. math:: \eta_t = \eta_0 \, \lambda(t)
 
     ``lr_lambda`` is a Python callable (evaluated step by step, picklable only if the
-    callable is) or an expression string in ``epoch`` such as ``"0.95 ** epoch"``
-    (vectorised, and storable in a config).
+    callable is), an expression string in ``epoch`` such as ``"0.95 ** epoch"``
+    (vectorised, and storable in a config), or an lrkit :class:`Schedule` read as a
+    factor (vectorised through the schedule's own array path; its config is written
+    under ``lr_lambda`` by :meth:`to_config`, and its own ``lr`` is its scale: a schedule
+    of factors has ``lr=1``). A schedule's domain is the product's: a step past its
+    ``last_step`` is refused, and whole steps only where it takes whole steps only.
 
     Args:
         lr: :math:`\eta_0` (>= 0).
-        lr_lambda: :math:`\lambda`, called with the step count (an ``int`` for whole steps).
+        lr_lambda: :math:`\lambda`, called with the step count (an ``int`` for whole
+            steps), or a schedule of factors.
 
     >>> s = LambdaLR(lr=0.1, lr_lambda="min(1, (epoch + 1) / 10)")
     >>> [round(s(t), 6) for t in (0, 4, 9, 50)]
     [0.01, 0.05, 0.1, 0.1]
+    >>> from lrkit import CosineAnnealingLR
+    >>> s = LambdaLR(lr=0.1, lr_lambda=CosineAnnealingLR(lr=1.0, T_max=100))
+    >>> [round(s(t), 6) for t in (0, 50, 100)]
+    [0.1, 0.05, 0.0]
     """
 
     lr: float
-    lr_lambda: Factor | Expr
+    lr_lambda: Factor | Expr | Schedule
 
     def __post_init__(self) -> None:
         self._set("lr", check_lr("lr", self.lr))
         self._set("lr_lambda", as_function("lr_lambda", self.lr_lambda))
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
-        return call_function(self.lr_lambda, xp, t)
+        fn = self.lr_lambda
+        if isinstance(fn, Schedule):  # a schedule of factors: its own paths, vectorised
+            return fn(t) if xp is SCALAR else fn.evaluate_array(t)
+        return call_function(fn, xp, t)
 
     # Param groups each have their own function: the shape is the step itself, and the
     # function is called once per group and step.
@@ -78,9 +90,39 @@ class LambdaLR(Scaled):
     def _rate(self, xp: Namespace, t: Any) -> Any:
         return self.lr * self._factor(xp, t)
 
+    # A schedule of factors brings its domain, period and shape along.
+    def _inner(self) -> Schedule | None:
+        fn = self.lr_lambda
+        return fn if isinstance(fn, Schedule) else None
+
+    def _whole_steps_only(self) -> bool:
+        inner = self._inner()
+        return self.integer_steps or (inner is not None and inner._whole_steps_only())
+
+    def _check_steps(self, largest: float) -> None:
+        inner = self._inner()
+        if inner is not None:
+            inner._check_steps(largest)
+
+    def _period(self) -> int | None:
+        inner = self._inner()
+        return inner._period() if inner is not None else None
+
+    @property
+    def last_step(self) -> float | None:
+        inner = self._inner()
+        return inner.last_step if inner is not None else None
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        inner = self._inner()
+        return inner.boundaries if inner is not None else ()
+
     @property
     def length(self) -> int:
-        return 100
+        inner = self._inner()
+        shown = inner.length if inner is not None else None
+        return 100 if shown is None else shown
 
 
 #: The largest step :class:`MultiplicativeLR` evaluates: a running product has no closed
