@@ -11,10 +11,15 @@ closed-form values where torch accumulates rounding; user functions called when 
 calls them; attribute changes followed as torch follows them; checkpoints written by
 torch load, and resuming works whichever of the optimizer and the scheduler is restored
 first. docs/torch-compat.md lists every deliberate difference.
+
+Beyond torch's names, :class:`ScheduleLR` drives an optimizer with any lrkit schedule (one
+per param group), and ``LambdaLR`` takes an lrkit schedule as ``lr_lambda``; both save the
+schedules' configs in their state dicts (docs/driving-torch.md).
 """
 
 from lrkit.torch._base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler
 from lrkit.torch._compose import ChainedScheduler, SequentialLR
+from lrkit.torch._generic import ScheduleLR
 from lrkit.torch._plateau import ReduceLROnPlateau
 from lrkit.torch._schedulers import *  # noqa: F403  (every class, by its __all__)
 from lrkit.torch._schedulers import __all__ as _declared
@@ -24,6 +29,7 @@ __all__ = [
     "ChainedScheduler",
     "LRScheduler",
     "ReduceLROnPlateau",
+    "ScheduleLR",
     "SequentialLR",
     "_LRScheduler",
 ]

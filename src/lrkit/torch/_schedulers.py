@@ -38,6 +38,7 @@ from lrkit.torch._base import (
     write,
     write_momentum,
 )
+from lrkit.torch._generic import restored_schedules, schedule_config
 
 __all__ = [
     "ConstantLR",
@@ -132,12 +133,19 @@ class LambdaLR(_Functions):
         optimizer: the optimizer (any object with ``param_groups``).
         lr_lambda: a function of the step count (an ``int``) returning a factor, or a list
             of one per param group; beyond torch, an expression string in ``epoch`` such as
-            ``"0.95 ** epoch"`` (see :class:`lrkit.Expr`).
+            ``"0.95 ** epoch"`` (see :class:`lrkit.Expr`), or an lrkit
+            :class:`~lrkit.Schedule` read as a factor (a schedule with ``lr=1.0``).
         last_epoch: the index of the last step; -1 starts afresh.
 
     Each function is called once per param group and step, when the step comes (as in
     torch): ``lr_lambda=lambda e: table[e]`` works with a table as long as the run.
     Assigning ``base_lrs`` or ``lr_lambdas[i]`` takes effect at the next step.
+
+    A schedule given as ``lr_lambda`` behaves exactly as ``lambda e: schedule(e)`` would,
+    and ``state_dict()`` also holds its config, under ``"_lrkit_lr_lambdas"`` (one config
+    or ``None`` per group; torch's ``"lr_lambdas"`` entry for it is ``None``, so torch's
+    LambdaLR loads the state too); ``load_state_dict`` builds it back. A schedule whose
+    config cannot be written (one over a Python callable) is kept as constructed.
 
     >>> import torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
@@ -148,6 +156,37 @@ class LambdaLR(_Functions):
     """
 
     core = lk.LambdaLR
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        functions = self.lr_lambdas
+        if any(isinstance(fn, lk.Schedule) for fn in functions):
+            state["_lrkit_lr_lambdas"] = [schedule_config(fn) for fn in functions]
+            # torch would update a schedule's __dict__ from its entry: there is none.
+            state["lr_lambdas"] = [
+                None if isinstance(fn, lk.Schedule) else entry
+                for fn, entry in zip(functions, state["lr_lambdas"], strict=True)
+            ]
+        return state
+
+    def _load(self, state_dict: Any) -> None:
+        if not isinstance(state_dict, Mapping):
+            fail_type("state_dict", "a dict (from state_dict())", state_dict)
+        state = dict(state_dict)
+        configs = state.pop("_lrkit_lr_lambdas", None)
+        functions = list(self.lr_lambdas)
+        if configs is not None:
+            functions = restored_schedules("state_dict['_lrkit_lr_lambdas']", configs, functions)
+        entries = state.get("lr_lambdas")
+        if isinstance(entries, list) and len(entries) == len(functions):
+            # A schedule is frozen: no entry updates its __dict__ (as a lambda's, none).
+            state["lr_lambdas"] = [
+                None if isinstance(fn, lk.Schedule) else entry
+                for fn, entry in zip(functions, entries, strict=True)
+            ]
+        if configs is not None:
+            self.lr_lambdas = functions
+        super()._load(state)
 
 
 class MultiplicativeLR(_Functions):
