@@ -605,17 +605,3 @@ def steps_for(schedule: Schedule) -> st.SearchStrategy[float]:
 def step_lists(schedule: Schedule, max_size: int = 12) -> st.SearchStrategy[list[float]]:
     """Non-empty lists of steps inside ``schedule``'s domain."""
     return st.lists(steps_for(schedule), min_size=1, max_size=max_size)
-
-
-# ---------------------------------------------------------------------------------------
-# The families of the newer modules, each in its own file (merged here).
-# ---------------------------------------------------------------------------------------
-import strategies_compose  # noqa: E402  (they import Spec and the helpers above)
-import strategies_decay  # noqa: E402
-import strategies_piecewise  # noqa: E402
-
-#: (config, schedule) pairs written by hand for the newer types (tests/test_config.py).
-BY_HAND: list[tuple[dict[str, Any], Any]] = []
-for _module in (strategies_decay, strategies_piecewise, strategies_compose):
-    FAMILIES.update(_module.FAMILIES)
-    BY_HAND += _module.BY_HAND

@@ -13,9 +13,9 @@ import math
 import re
 from typing import Any
 
+import families  # tests/families.py: every family's strategy
 import numpy as np
 import pytest
-import strategies as sched  # tests/strategies.py (tests/conftest.py puts tests/ on sys.path)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,11 +55,11 @@ def steps_of(schedule: Any) -> np.ndarray[Any, Any]:
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("family", list(sched.FAMILIES))
+@pytest.mark.parametrize("family", list(families.FAMILIES))
 @CONFIGS
 @given(data=st.data())
 def test_config_builds_the_same_schedule(family: str, data: st.DataObject) -> None:
-    spec = data.draw(sched.FAMILIES[family])
+    spec = data.draw(families.FAMILIES[family])
     expected = spec.build()
     hoist = data.draw(st.booleans(), label="hoist_lr")
     config = spec.config(hoist_lr=hoist)
@@ -72,7 +72,7 @@ def test_config_builds_the_same_schedule(family: str, data: st.DataObject) -> No
 
 
 def test_every_registered_type_is_generated() -> None:
-    kinds = {name.split("-")[0] for name in sched.FAMILIES}
+    kinds = {name.split("-")[0] for name in families.FAMILIES}
     assert kinds == set(REGISTRY)
 
 
@@ -139,7 +139,7 @@ def test_every_type_by_hand() -> None:
             ChainedScheduler([ConstantLR(lr=0.1), ExponentialLR(lr=0.1, gamma=0.9)]),
         ),
     ]
-    cases += sched.BY_HAND
+    cases += families.BY_HAND
     assert {config["type"] for config, _ in cases} == set(REGISTRY)
     for config, expected in cases:
         built = from_config(config)

@@ -26,6 +26,7 @@ import sys
 from fractions import Fraction
 from typing import Any
 
+import families  # tests/families.py: every family's strategy
 import mpmath
 import numpy as np
 import pytest
@@ -65,7 +66,7 @@ TINY = 1e-300
 #: The largest float64: a growing rate saturates there (never inf).
 MAX_FLOAT = sys.float_info.max
 
-FAMILY_NAMES = list(sched.FAMILIES)
+FAMILY_NAMES = list(families.FAMILIES)
 
 
 def scalar_values(schedule: Schedule, steps: list[float]) -> np.ndarray[Any, Any]:
@@ -97,7 +98,7 @@ def assert_between(values: Any, low: float, high: float) -> None:
 
 
 def draw_schedule(data: st.DataObject, family: str) -> tuple[sched.Spec, Schedule]:
-    spec = data.draw(sched.FAMILIES[family], label="spec")
+    spec = data.draw(families.FAMILIES[family], label="spec")
     return spec, spec.build()
 
 
