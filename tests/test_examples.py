@@ -10,7 +10,8 @@ by exactly one test here (``test_every_python_block_is_handled``):
 * docs/contributing.md's declaration of a drop-in class runs in the module it is quoted
   from and must behave like torch's class;
 * the torch snippets of docs/gallery.md run (with torch's module and with lrkit.torch) and
-  must give the curves of the lrkit configs printed beside them.
+  must give the curves of the lrkit configs printed beside them; the lrkit code of its
+  sections for lrkit's own schedules must build those configs.
 
 A block that cannot run would be listed in ``UNRUNNABLE`` with its reason, and skipped
 explicitly; none is today. Premises a snippet takes from its surroundings (an
@@ -87,7 +88,7 @@ def collect() -> list[Block]:
 
 BLOCKS = collect()
 GALLERY = [b for b in BLOCKS if b.page == "docs/gallery.md"]
-RUN_PAGES = ("README.md", "docs/index.md", "docs/plotting.md")
+RUN_PAGES = ("README.md", "docs/index.md", "docs/plotting.md", "docs/driving-torch.md")
 
 #: Blocks that cannot run here, each with the reason (none today).
 UNRUNNABLE: dict[tuple[str, str], str] = {}
@@ -324,6 +325,7 @@ CHECKS_PER_PAGE = {
     "README.md": {"literals": 6, "claims": 2},
     "docs/index.md": {"literals": 1, "claims": 3},
     "docs/plotting.md": {"literals": 1, "claims": 4},
+    "docs/driving-torch.md": {"literals": 13, "claims": 0},
 }
 
 
@@ -447,6 +449,7 @@ class Section:
     block: Block
     configs: list[dict[str, Any]]
     steps: int | None  # from the section's `lrkit plot ... --steps N`
+    own: bool = False  # one of lrkit's own schedules: the block is lrkit code, not torch's
 
 
 def gallery_sections() -> list[Section]:
@@ -468,6 +471,7 @@ def gallery_sections() -> list[Section]:
                 block,
                 loaded if isinstance(loaded, list) else [loaded],
                 int(found[0]) if found else None,
+                "\nlrkit:\n\n```python\n" in part,
             )
         )
     return sections
@@ -567,6 +571,9 @@ def matches(got: Any, schedule: Any, steps: Any) -> bool:
 @pytest.mark.parametrize("section", SECTIONS, ids=[s.title for s in SECTIONS])
 def test_gallery_snippets(section: Section, module: types.ModuleType) -> None:
     block = section.block
+    if section.own:
+        run_own_snippet(section)
+        return
     schedules = [lrkit.from_config(c) for c in section.configs if c["type"] != "ReduceLROnPlateau"]
     premise = premise_optimizer(block)
     if premise is not None:  # the lr the comment assumes is the config's
@@ -610,6 +617,19 @@ def test_gallery_snippets(section: Section, module: types.ModuleType) -> None:
             assert_curve(momenta, momentum, t, f"{section.title}: momentum")
         k += 1
     assert rows
+
+
+def run_own_snippet(section: Section) -> None:
+    """A schedule torch has no class for: its lrkit code binds (to a name, or in a list)
+    a schedule equal to each config printed beside it."""
+    ns: dict[str, Any] = {"__name__": "__example__"}
+    exec(compile(section.block.source, str(section.block), "exec"), ns)
+    bound: list[Any] = []
+    for value in ns.values():
+        bound += value if isinstance(value, list) else [value]
+    built = [b for b in bound if isinstance(b, lrkit.Schedule)]
+    for config in section.configs:
+        assert lrkit.from_config(config) in built, (section.title, config)
 
 
 def run_gallery_loop(section: Section, module: types.ModuleType, premise: Any) -> None:

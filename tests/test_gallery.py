@@ -1,15 +1,19 @@
-"""The built-in gallery: every torch scheduler, drawn, and what it draws is what torch does.
+"""The built-in gallery: every torch scheduler and every schedule lrkit adds, drawn, and
+what it draws is what torch (or the schedule itself) does.
 
-Each gallery schedule is compared with the real torch scheduler stepping a real SGD
+Each torch entry's schedule is compared with the real torch scheduler stepping a real SGD
 optimizer (built here from the entry's config); the ReduceLROnPlateau entry with torch's
-ReduceLROnPlateau fed the same synthetic loss. The pictures are decoded and checked, and
-the committed docs/gallery.md must be what the gallery writes today.
+ReduceLROnPlateau fed the same synthetic loss. Each entry for one of lrkit's own schedules
+is compared with that schedule evaluated directly, one step at a time, and its lrkit code
+must build what it draws. The pictures are decoded and checked, and the committed
+docs/gallery.md must be what the gallery writes today.
 """
 
 from __future__ import annotations
 
 import html.parser
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,8 @@ import torch
 
 import lrkit
 from lrkit import gallery
-from lrkit.gallery import ENTRIES, Entry
+from lrkit.cli import main, parse_spec
+from lrkit.gallery import ENTRIES, FAMILIES, Entry
 
 matplotlib.use("Agg")
 
@@ -34,12 +39,62 @@ TORCH_SCHEDULERS = sorted(
 )
 
 
+TORCH_ENTRIES = [e for e in ENTRIES if e.torch]
+OWN_ENTRIES = [e for e in ENTRIES if e.code]
+#: lrkit's own schedule classes, by the family (docs/schedules/ page) each belongs to.
+OWN_CLASSES = {
+    "decay": lrkit.core._decay.__all__,
+    "piecewise": lrkit.core._piecewise.__all__,
+    "restarts": lrkit.core._restarts.__all__,
+    "combinators": [
+        *lrkit.compose._join.__all__,
+        *lrkit.compose._arith.__all__,
+        *lrkit.compose._warmup.__all__,
+        *lrkit.compose._noise.__all__,
+    ],
+    "presets": lrkit.compose._presets.__all__,
+}
+
+
 def test_the_gallery_covers_every_torch_scheduler() -> None:
     assert len(TORCH_SCHEDULERS) == 15
     named = {e.name for e in ENTRIES}
     assert set(TORCH_SCHEDULERS) <= named
-    assert {e.scheduler for e in ENTRIES} == set(TORCH_SCHEDULERS)
+    assert {e.scheduler for e in TORCH_ENTRIES} == set(TORCH_SCHEDULERS)
     assert len(named) == len(ENTRIES)  # one file per entry
+    assert ENTRIES == (*TORCH_ENTRIES, *OWN_ENTRIES)  # torch's first, as the page shows them
+
+
+def test_the_gallery_draws_every_schedule_lrkit_adds() -> None:
+    """Every class of the new families is the drawn schedule of an entry of its family
+    (not only a part of one)."""
+    assert set(OWN_CLASSES) == set(FAMILIES)
+    for family, names in OWN_CLASSES.items():
+        assert names, family
+        drawn = {
+            type(s).__name__ for e in OWN_ENTRIES if e.family == family for _, s in e.schedules
+        }
+        assert set(names) <= drawn, (family, set(names) - drawn)
+    for entry in OWN_ENTRIES:  # not listed as a torch scheduler (lrkit's table of them)
+        assert entry.scheduler == "" and not entry.from_seed and entry.plateau is None
+
+
+def test_an_entry_has_torch_code_or_lrkit_code() -> None:
+    base = {"name": "X", "summary": "s", "schedules": ()}
+    with pytest.raises(lrkit.InvalidValue, match="code"):
+        Entry(scheduler="StepLR", **base)  # neither
+    with pytest.raises(lrkit.InvalidValue, match="code"):
+        Entry(scheduler="StepLR", torch="t", code="c", family="decay", **base)  # both
+    with pytest.raises(lrkit.InvalidValue, match="scheduler"):
+        Entry(scheduler="StepLR", code="c", family="decay", **base)
+    with pytest.raises(lrkit.InvalidValue, match="family"):
+        Entry(scheduler="", code="c", family="decays", **base)
+    with pytest.raises(lrkit.InvalidValue, match="family"):
+        Entry(scheduler="StepLR", torch="t", family="decay", **base)
+    entry = Entry(scheduler="", code="c", family="decay", **base)
+    assert entry.page == "decay.md#x"
+    assert gallery.by_name("PolynomialDecay-cycle").page == "decay.md#polynomialdecay"
+    assert gallery.by_name("StepLR").page == ""
 
 
 #: The code lines of the tutorial lrkit started from (lr-scheduler-tutorial.zh.md, kept
@@ -135,7 +190,9 @@ def initial_lr(config: dict[str, Any]) -> float:
     return float(config["max_lr"])  # OneCycleLR sets the group's lr itself
 
 
-@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.plateau is None], ids=lambda e: e.name)
+@pytest.mark.parametrize(
+    "entry", [e for e in TORCH_ENTRIES if e.plateau is None], ids=lambda e: e.name
+)
 def test_gallery_schedules_match_torch(entry: Entry) -> None:
     steps = entry.steps or 100
     if entry.scheduler == "OneCycleLR":
@@ -145,6 +202,58 @@ def test_gallery_schedules_match_torch(entry: Entry) -> None:
         expected = torch_values(config, initial_lr(config), steps)
         got = schedule(np.arange(steps + 1.0))
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-15, err_msg=entry.name)
+
+
+@pytest.mark.parametrize("entry", OWN_ENTRIES, ids=lambda e: e.name)
+def test_own_entries_draw_the_schedules_values(entry: Entry) -> None:
+    """What is drawn is each schedule evaluated directly, one whole step at a time, from
+    step 0 to the entry's last step (every step, or a subsample of them beyond
+    lrkit.plot.MAX_POINTS), with the schedule's own boundaries marked."""
+    drawn = entry.curves()
+    assert len(drawn) == len(entry.schedules)
+    for i, (curve, (label, schedule)) in enumerate(zip(drawn, entry.schedules, strict=True)):
+        assert curve.label == label
+        assert curve.steps[0] == 0 and curve.steps[-1] == entry.steps
+        assert np.array_equal(curve.steps, np.round(curve.steps))  # whole steps
+        if entry.steps < lrkit.plot.MAX_POINTS:
+            assert np.array_equal(curve.steps, np.arange(entry.steps + 1.0))  # every one
+        direct = np.array([schedule(int(t)) for t in curve.steps])
+        # One ulp apart at most (the exponential warm-up's pow on one float and on an array).
+        np.testing.assert_allclose(curve.lr, direct, rtol=2.5e-16, atol=0, err_msg=entry.name)
+        assert np.isfinite(curve.lr).all() and (curve.lr >= 0).all()
+        assert curve.boundaries == tuple(b for b in schedule.boundaries if 0 < b < entry.steps)
+        dashed = curve.style.get("linestyle") == "--"
+        assert dashed == (i in entry.references)
+
+
+@pytest.mark.parametrize("entry", OWN_ENTRIES, ids=lambda e: e.name)
+def test_own_entries_code_builds_what_is_drawn(entry: Entry) -> None:
+    """The lrkit code shown binds every schedule drawn: to a name, or in a list it binds."""
+    assert entry.code.startswith("import lrkit\n")
+    ns: dict[str, Any] = {}
+    exec(compile(entry.code, entry.name, "exec"), ns)
+    bound: list[Any] = []
+    for value in ns.values():
+        bound += value if isinstance(value, list) else [value]
+    for label, schedule in entry.schedules:
+        assert any(isinstance(b, lrkit.Schedule) and b == schedule for b in bound), label
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.plateau is None], ids=lambda e: e.name)
+def test_every_spec_builds_the_schedules_drawn(entry: Entry) -> None:
+    """The SPECs of the "Draw it" command are the schedules drawn, in order."""
+    assert [parse_spec(spec).schedule for spec in entry.specs()] == [s for _, s in entry.schedules]
+
+
+def test_a_draw_it_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """One command with each option the gallery's commands use (--log, --no-boundaries)."""
+    monkeypatch.chdir(tmp_path)
+    entry = gallery.by_name("ExponentialDecay")
+    command = gallery._command(entry)
+    assert command is not None and "--log" in command and "--no-boundaries" in command
+    assert main(shlex.split(command)[1:]) == 0, capsys.readouterr().err
+    assert mpimg.imread(tmp_path / "ExponentialDecay.png").shape[2] == 4
 
 
 def test_plateau_entry_matches_torch_reduce_on_plateau() -> None:
@@ -270,6 +379,16 @@ def test_docs_gallery_page_is_up_to_date() -> None:
         "CosineAnnealingWarmRestarts",
     ):  # the seed's figures
         assert f"![{name}](gallery/{name}.png)" in page
+    # torch's schedulers, then lrkit's own under a heading of their own, each linking to
+    # its family's page (the site's strict build checks that the pages and anchors exist).
+    theirs, ours = page.split("\n# lrkit's own schedules\n")
+    for entry in ENTRIES:
+        part = theirs if entry.torch else ours
+        assert f"\n## {entry.title}\n" in part, entry.name
+        if entry.code:
+            assert f"](schedules/{entry.page})" in part, entry.name
+    assert theirs.count("\ntorch:\n") == len(TORCH_ENTRIES) and "\nlrkit:\n" not in theirs
+    assert ours.count("\nlrkit:\n") == len(OWN_ENTRIES) and "\ntorch:\n" not in ours
 
 
 def test_by_name() -> None:

@@ -1,7 +1,11 @@
-"""The built-in gallery: every torch scheduler, drawn (``lrkit gallery -o DIR``).
+"""The built-in gallery: every torch scheduler and every schedule lrkit adds, drawn
+(``lrkit gallery -o DIR``).
 
 Each :class:`Entry` is one picture: one or more schedules with the arguments of the
-tutorial examples where they give some, and everyday ones where they do not.
+tutorial examples where they give some, and everyday ones where they do not. An entry for
+a torch scheduler shows the torch code it corresponds to; an entry for one of lrkit's own
+schedules (the modern decays, piecewise tables, restarts, combinators and presets, which
+torch has no class for) shows the lrkit code that builds it.
 ``ReduceLROnPlateau`` has no closed form; its entry feeds lrkit's plateau rule
 (:func:`lrkit.core._plateau.simulate`, the one ``lrkit.torch.ReduceLROnPlateau`` runs) a
 synthetic validation loss: a decaying curve with noise from a fixed seed, the same on
@@ -25,29 +29,65 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrkit.compose import ChainedScheduler, SequentialLR
+from lrkit.compose import (
+    ChainedScheduler,
+    Clamp,
+    Cooldown,
+    Join,
+    Noise,
+    Repeat,
+    SequentialLR,
+    Warmup,
+    WarmupCosine,
+    WarmupLinear,
+    WarmupStableDecay,
+)
 from lrkit.config import minimal_config, short_form
 from lrkit.core import (
+    Constant,
     ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
+    CosineDecay,
+    CosineRestarts,
     CyclicLR,
+    ExponentialDecay,
     ExponentialLR,
     Expr,
+    InverseSqrt,
+    InverseTimeDecay,
+    KDecay,
     LambdaLR,
+    LinearDecay,
     LinearLR,
     MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
+    PiecewiseConstant,
+    PiecewiseLinear,
+    PolynomialDecay,
     PolynomialLR,
+    Rex,
     Schedule,
     StepLR,
+    Tanh,
+    fail,
 )
 from lrkit.plot import Curve
 
-__all__ = ["ENTRIES", "Entry", "build", "by_name", "markdown", "synthetic_loss"]
+__all__ = ["ENTRIES", "FAMILIES", "Entry", "build", "by_name", "markdown", "synthetic_loss"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The families of lrkit's own schedules: the page of docs/schedules/ describing each, and
+#: its title there.
+FAMILIES = {
+    "decay": "Decays",
+    "piecewise": "Piecewise tables",
+    "restarts": "Restarts",
+    "combinators": "Combinators",
+    "presets": "Presets",
+}
 
 #: The figure size of gallery pictures, in inches at 100 dpi (900 x 500 pixels).
 SIZE = (9.0, 5.0)
@@ -101,12 +141,16 @@ class Plateau:
 
 @dataclass(frozen=True)
 class Entry:
-    """One gallery picture."""
+    """One gallery picture: a torch scheduler (``torch`` code) or one of lrkit's own
+    schedules (``code``, the lrkit code that builds what is drawn, and its ``family``)."""
 
     name: str  # the file name without .png
-    scheduler: str  # the torch class it shows
+    scheduler: str  # the torch class it shows ("" for a schedule torch has no class for)
     summary: str
-    torch: str  # the torch code it corresponds to
+    torch: str = ""  # the torch code it corresponds to
+    code: str = ""  # or, for lrkit's own schedules, the lrkit code that builds them
+    family: str = ""  # ... and their page in docs/schedules/ (a key of FAMILIES)
+    anchor: str = ""  # the section of that page, when it is not the name's
     schedules: tuple[tuple[str, Schedule], ...] = ()
     steps: int | None = None
     steps_per_epoch: int | None = None
@@ -116,10 +160,34 @@ class Entry:
     note: str = ""
     heading: str = ""  # the title, when it is not the name
     substeps: int = 1  # evaluate at fractional steps k / substeps (step(epoch + i / iters))
+    references: tuple[int, ...] = ()  # curves drawn thin and dashed: parts, comparisons
+    marks: bool = True  # dotted lines at the schedules' boundaries
+    marks_label: str = ""  # what those lines mark, when not milestones / phase ends
+
+    def __post_init__(self) -> None:
+        if bool(self.torch) == bool(self.code):
+            fail("code", "given exactly when torch is not (one kind of code per entry)", self.code)
+        if self.code:
+            if self.scheduler:
+                fail(
+                    "scheduler", "'' for an lrkit schedule (it names a torch class)", self.scheduler
+                )
+            if self.family not in FAMILIES:
+                fail("family", f"one of {', '.join(map(repr, FAMILIES))}", self.family)
+        elif self.family:
+            fail("family", "'' for a torch scheduler", self.family)
 
     @property
     def title(self) -> str:
         return self.heading or self.name
+
+    @property
+    def page(self) -> str:
+        """Where docs/schedules/ describes an lrkit schedule: ``"decay.md#cosinedecay"``
+        ("" for a torch scheduler)."""
+        if not self.family:
+            return ""
+        return f"{self.family}.md#{self.anchor or self.name.split('-')[0].lower()}"
 
     def configs(self) -> list[dict[str, Any]]:
         """The lrkit config of each schedule (for ReduceLROnPlateau: its arguments)."""
@@ -139,24 +207,36 @@ class Entry:
         return out
 
     def curves(self) -> list[Curve]:
+        import dataclasses
+
         from lrkit.plot import curves
 
         if self.plateau is not None:
             return [self.plateau.curve()]
         labels = [label for label, _ in self.schedules]
         if self.substeps == 1:
-            return curves([s for _, s in self.schedules], self.steps, labels)
-        steps = self.steps or 100
-        x = np.arange(steps * self.substeps + 1, dtype=np.float64) / self.substeps
-        return [
-            Curve(
-                label=label,
-                steps=x,
-                lr=schedule.evaluate_array(x),
-                boundaries=tuple(b for b in schedule.boundaries if 0 < b < steps),
-            )
-            for label, schedule in self.schedules
-        ]
+            drawn = curves([s for _, s in self.schedules], self.steps, labels)
+        else:
+            steps = self.steps or 100
+            x = np.arange(steps * self.substeps + 1, dtype=np.float64) / self.substeps
+            drawn = [
+                Curve(
+                    label=label,
+                    steps=x,
+                    lr=schedule.evaluate_array(x),
+                    boundaries=tuple(b for b in schedule.boundaries if 0 < b < steps),
+                )
+                for label, schedule in self.schedules
+            ]
+        for i, curve in enumerate(drawn):
+            changes: dict[str, Any] = {}
+            if i in self.references:
+                changes["style"] = {"linewidth": 1.3, "linestyle": "--"}
+            if self.marks_label:
+                changes["boundary_label"] = self.marks_label
+            if changes:
+                drawn[i] = dataclasses.replace(curve, **changes)
+        return drawn
 
     def draw(self, path: str, *, size: tuple[float, float] = SIZE, dpi: float = DPI) -> None:
         """Render this entry to a PNG (or SVG/PDF, by the extension)."""
@@ -168,9 +248,16 @@ class Entry:
             self.curves(),
             log=self.log,
             steps_per_epoch=self.steps_per_epoch,
+            boundaries=self.marks,
             title=self.title,
             legend="below",
         )
+        if self.log:
+            from matplotlib.ticker import LogFormatterSciNotation
+
+            # Label some minor ticks too where the axis spans less than two decades.
+            minor = LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(2.0, 0.5))
+            ax.yaxis.set_minor_formatter(minor)
         if self.plateau is not None:
             ax.set_xlabel("epoch (one metric per epoch)")
         if self.substeps > 1:
@@ -190,6 +277,19 @@ def _args(schedule: Schedule, skip: Sequence[str] = ()) -> str:
 
 def _one(schedule: Schedule, label: str | None = None) -> tuple[tuple[str, Schedule], ...]:
     return ((label if label is not None else _args(schedule), schedule),)
+
+
+def _own(schedule: Schedule, label: str | None = None) -> tuple[str, Schedule]:
+    """An lrkit schedule and its legend: the arguments given (not the defaults)."""
+    if label is None:
+        config = minimal_config(schedule.to_config())
+        label = ", ".join(f"{k}={v!r}" for k, v in config.items() if k != "type")
+    return label, schedule
+
+
+def _lrkit(*lines: str) -> str:
+    """The lrkit code of an entry: ``import lrkit``, then ``lines``."""
+    return "\n".join(("import lrkit", "", *lines))
 
 
 _CONSTANT_THEN_EXP = (
@@ -465,6 +565,560 @@ ENTRIES: tuple[Entry, ...] = (
         ),
         steps=100,
     ),
+    # -- lrkit's own schedules: torch has no class for these ---------------------------
+    Entry(
+        name="Constant",
+        scheduler="",
+        family="decay",
+        summary="The same rate at every step: the baseline every decay is measured against, "
+        "and the stable phase that Warmup and Cooldown shape into warmup-stable-decay.",
+        code=_lrkit("schedule = lrkit.Constant(lr=0.1)"),
+        schedules=(_own(Constant(lr=0.1)),),
+        steps=100,
+    ),
+    Entry(
+        name="LinearDecay",
+        scheduler="",
+        family="decay",
+        summary="A straight line from lr to final_lr over total_steps, then held: linear "
+        "decay to zero (D2Z), which Bergsma et al. (2025) find best for training LLMs.",
+        code=_lrkit(
+            "to_zero = lrkit.LinearDecay(lr=0.1, total_steps=1000)",
+            "to_floor = lrkit.LinearDecay(lr=0.1, total_steps=1000, final_lr=0.01)",
+        ),
+        schedules=(
+            _own(LinearDecay(lr=0.1, total_steps=1000)),
+            _own(LinearDecay(lr=0.1, total_steps=1000, final_lr=0.01)),
+        ),
+        steps=1100,
+    ),
+    Entry(
+        name="CosineDecay",
+        scheduler="",
+        family="decay",
+        summary="Half a cosine from lr to final_lr over total_steps, then held: SGDR's "
+        "annealing without restarts. An exponent above 1 sharpens it, below 1 flattens it.",
+        code=_lrkit(
+            "cosine = lrkit.CosineDecay(lr=0.1, total_steps=1000, final_lr=0.001)",
+            "squared = lrkit.CosineDecay(lr=0.1, total_steps=1000, final_lr=0.001, exponent=2.0)",
+            "root = lrkit.CosineDecay(lr=0.1, total_steps=1000, final_lr=0.001, exponent=0.5)",
+        ),
+        schedules=tuple(
+            _own(
+                CosineDecay(lr=0.1, total_steps=1000, final_lr=0.001, exponent=p),
+                f"exponent={p}" + (" (the half cosine)" if p == 1.0 else ""),
+            )
+            for p in (1.0, 2.0, 0.5)
+        ),
+        steps=1100,
+        note="All three: lr=0.1, total_steps=1000, final_lr=0.001.",
+    ),
+    Entry(
+        name="KDecay",
+        scheduler="",
+        family="decay",
+        summary="k-decay (Zhang and Li, 2020): a cosine decay whose progress is raised to the "
+        "power k. k > 1 keeps the rate high for longer and drops it late; k = 1 is the cosine.",
+        code=_lrkit(
+            "ks = [0.5, 1.0, 2.0, 4.0]",
+            "schedules = [lrkit.KDecay(lr=0.1, total_steps=1000, k=k) for k in ks]",
+        ),
+        schedules=tuple(
+            _own(KDecay(lr=0.1, total_steps=1000, k=k), f"k={k}") for k in (0.5, 1.0, 2.0, 4.0)
+        ),
+        steps=1100,
+        note="All four: lr=0.1, total_steps=1000 (final_lr=0).",
+    ),
+    Entry(
+        name="InverseSqrt",
+        scheduler="",
+        family="decay",
+        summary="The Transformer's inverse square root: lr at step 0, then about 1/sqrt(t), "
+        "down to lr/sqrt(2) after timescale steps, and never to 0. Log scale.",
+        code=_lrkit(
+            "fast = lrkit.InverseSqrt(lr=0.1, timescale=100)",
+            "slow = lrkit.InverseSqrt(lr=0.1, timescale=1000)",
+        ),
+        schedules=(
+            _own(InverseSqrt(lr=0.1, timescale=100)),
+            _own(InverseSqrt(lr=0.1, timescale=1000)),
+        ),
+        steps=20000,
+        log=True,
+    ),
+    Entry(
+        name="Rex",
+        scheduler="",
+        family="decay",
+        summary="REX (Chen, Wolfe and Kyrillidis, 2021): the reflected exponential, above the "
+        "straight line all along and steep at the end. LinearDecay is dashed, for comparison.",
+        code=_lrkit(
+            "rex = lrkit.Rex(lr=0.1, total_steps=1000)",
+            "line = lrkit.LinearDecay(lr=0.1, total_steps=1000)",
+        ),
+        schedules=(
+            _own(Rex(lr=0.1, total_steps=1000), "Rex(lr=0.1, total_steps=1000)"),
+            _own(LinearDecay(lr=0.1, total_steps=1000), "LinearDecay(lr=0.1, total_steps=1000)"),
+        ),
+        steps=1100,
+        references=(1,),
+    ),
+    Entry(
+        name="Tanh",
+        scheduler="",
+        family="decay",
+        summary="Hyperbolic-tangent decay (Hsueh et al., 2019): tanh from lower to upper over "
+        "total_steps. timm's bounds (-7, 3) stay near lr for long; (-3, 3) is symmetric.",
+        code=_lrkit(
+            "timm_bounds = lrkit.Tanh(lr=0.1, total_steps=1000)",
+            "symmetric = lrkit.Tanh(lr=0.1, total_steps=1000, lower=-3.0, upper=3.0)",
+        ),
+        schedules=(
+            _own(Tanh(lr=0.1, total_steps=1000), "lower=-7, upper=3 (the defaults)"),
+            _own(Tanh(lr=0.1, total_steps=1000, lower=-3.0, upper=3.0), "lower=-3, upper=3"),
+        ),
+        steps=1100,
+        note="Both: lr=0.1, total_steps=1000 (final_lr=0). The tanh never reaches 1: with "
+        "upper=3 the rate ends 0.25% of lr above final_lr, and holds that from step 1000 on.",
+    ),
+    Entry(
+        name="ExponentialDecay",
+        scheduler="",
+        family="decay",
+        summary="Decay by decay_rate every decay_steps (optax's and Keras' exponential decay): "
+        "smoothly, or in whole steps (staircase), from start_step on, down to an optional "
+        "floor final_lr. Log scale: an exponential is a straight line.",
+        code=_lrkit(
+            "smooth = lrkit.ExponentialDecay(lr=0.1, decay_steps=100, decay_rate=0.5)",
+            "stairs = lrkit.ExponentialDecay(lr=0.1, decay_steps=100, decay_rate=0.5,",
+            "                                staircase=True, start_step=200, final_lr=0.001)",
+        ),
+        schedules=(
+            _own(ExponentialDecay(lr=0.1, decay_steps=100, decay_rate=0.5)),
+            _own(
+                ExponentialDecay(
+                    lr=0.1,
+                    decay_steps=100,
+                    decay_rate=0.5,
+                    staircase=True,
+                    start_step=200,
+                    final_lr=0.001,
+                )
+            ),
+        ),
+        steps=1200,
+        log=True,
+        marks=False,
+    ),
+    Entry(
+        name="InverseTimeDecay",
+        scheduler="",
+        family="decay",
+        summary="Keras' inverse-time decay, lr / (1 + decay_rate t / decay_steps): half the "
+        "rate at t = decay_steps / decay_rate, and never 0; staircase decays in whole steps.",
+        code=_lrkit(
+            "smooth = lrkit.InverseTimeDecay(lr=0.1, decay_steps=100, decay_rate=1.0)",
+            "stairs = lrkit.InverseTimeDecay(lr=0.1, decay_steps=100, decay_rate=1.0,",
+            "                                staircase=True)",
+        ),
+        schedules=(
+            _own(InverseTimeDecay(lr=0.1, decay_steps=100, decay_rate=1.0)),
+            _own(InverseTimeDecay(lr=0.1, decay_steps=100, decay_rate=1.0, staircase=True)),
+        ),
+        steps=1000,
+        marks=False,
+    ),
+    Entry(
+        name="PolynomialDecay",
+        scheduler="",
+        family="decay",
+        summary="Keras' polynomial decay, from lr to final_lr along (1 - t/T) ** power: a "
+        "straight line for power 1, a parabola for 2, a square root for 0.5.",
+        code=_lrkit(
+            "powers = [0.5, 1.0, 2.0]",
+            "schedules = [lrkit.PolynomialDecay(lr=0.1, total_steps=1000, final_lr=0.001,",
+            "                                   power=p) for p in powers]",
+        ),
+        schedules=tuple(
+            _own(PolynomialDecay(lr=0.1, total_steps=1000, final_lr=0.001, power=p), f"power={p}")
+            for p in (0.5, 1.0, 2.0)
+        ),
+        steps=1100,
+        note="All three: lr=0.1, total_steps=1000, final_lr=0.001.",
+    ),
+    Entry(
+        name="PolynomialDecay-cycle",
+        scheduler="",
+        family="decay",
+        anchor="polynomialdecay",
+        heading="PolynomialDecay: cycle=True",
+        summary="With cycle=True the horizon grows instead of the rate being held: the rate "
+        "reaches final_lr at every multiple of total_steps (marked), then jumps back up to a "
+        "lower start and decays over a longer horizon.",
+        code=_lrkit("schedule = lrkit.PolynomialDecay(lr=0.1, total_steps=100, cycle=True)"),
+        schedules=(_own(PolynomialDecay(lr=0.1, total_steps=100, cycle=True)),),
+        steps=400,
+        marks_label="multiples of total_steps",
+    ),
+    Entry(
+        name="PiecewiseConstant",
+        scheduler="",
+        family="piecewise",
+        summary="A rate per interval, from a table: values[0] before boundaries[0], then each "
+        "next value from its boundary on (torch's MultiStepLR, with rates instead of a common "
+        "gamma). Log scale.",
+        code=_lrkit(
+            "schedule = lrkit.PiecewiseConstant(boundaries=[300, 600, 800],",
+            "                                   values=[0.1, 0.03, 0.01, 0.001])",
+        ),
+        schedules=(
+            _own(PiecewiseConstant(boundaries=(300, 600, 800), values=(0.1, 0.03, 0.01, 0.001))),
+        ),
+        steps=1000,
+        log=True,
+        marks_label="boundaries",
+    ),
+    Entry(
+        name="PiecewiseLinear",
+        scheduler="",
+        family="piecewise",
+        summary="Straight lines between knots (steps[i], values[i]), constant outside them: "
+        "here fastai's one cycle, drawn as three lines.",
+        code=_lrkit(
+            "schedule = lrkit.PiecewiseLinear(steps=[0, 300, 850, 1000],",
+            "                                 values=[0.004, 0.1, 0.004, 0.0001])",
+        ),
+        schedules=(
+            _own(PiecewiseLinear(steps=(0, 300, 850, 1000), values=(0.004, 0.1, 0.004, 0.0001))),
+        ),
+        steps=1100,
+        marks_label="knots",
+    ),
+    Entry(
+        name="CosineRestarts",
+        scheduler="",
+        family="restarts",
+        summary="SGDR as timm runs it: cosine cycles that grow by period_mult (any real "
+        "number), peaks that shrink by decay, and after limit cycles the rate stays at "
+        "final_lr. Restarts are marked.",
+        code=_lrkit(
+            "schedule = lrkit.CosineRestarts(lr=0.1, period=100, period_mult=1.5, decay=0.7,",
+            "                                final_lr=0.001, limit=4)",
+        ),
+        schedules=(
+            _own(
+                CosineRestarts(
+                    lr=0.1, period=100, period_mult=1.5, decay=0.7, final_lr=0.001, limit=4
+                )
+            ),
+        ),
+        steps=1000,
+        marks_label="restarts",
+        note="Cycles of 100, 150, 225 and 337.5 steps (a fractional length is fine) with peaks "
+        "0.1, 0.07, 0.049 and 0.0343; from step 812.5 on, final_lr.",
+    ),
+    Entry(
+        name="Join",
+        scheduler="",
+        family="combinators",
+        heading="Join: local and global time",
+        summary="Schedules one after another, switching at milestones (marked). A piece in "
+        "local time starts from its own step 0; in global time it reads the global step, so "
+        "its first steps are skipped.",
+        code=_lrkit(
+            "rise = lrkit.LinearDecay(lr=0.0, total_steps=100, final_lr=0.1)",
+            "local = lrkit.Join([rise, lrkit.CosineDecay(lr=0.1, total_steps=900)],",
+            "                   milestones=[100])",
+            "on_global = lrkit.Join([rise, lrkit.CosineDecay(lr=0.1, total_steps=1000)],",
+            '                       milestones=[100], time="global")',
+        ),
+        schedules=(
+            _own(
+                Join(
+                    (
+                        LinearDecay(lr=0.0, total_steps=100, final_lr=0.1),
+                        CosineDecay(lr=0.1, total_steps=900),
+                    ),
+                    milestones=(100,),
+                ),
+                "local: CosineDecay(total_steps=900) from its step 0",
+            ),
+            _own(
+                Join(
+                    (
+                        LinearDecay(lr=0.0, total_steps=100, final_lr=0.1),
+                        CosineDecay(lr=0.1, total_steps=1000),
+                    ),
+                    milestones=(100,),
+                    time="global",
+                ),
+                "global: CosineDecay(total_steps=1000) from its step 100",
+            ),
+        ),
+        steps=1000,
+        marks_label="milestone",
+    ),
+    Entry(
+        name="Repeat",
+        scheduler="",
+        family="combinators",
+        summary="A schedule's first period steps over and over, each cycle scaled by decay: "
+        "here a warm-up and cosine of 250 steps, each repeat 0.7 times the last.",
+        code=_lrkit(
+            "cycle = lrkit.WarmupCosine(lr=0.1, total_steps=250, warmup_steps=25)",
+            "schedule = lrkit.Repeat(cycle, period=250, decay=0.7)",
+        ),
+        schedules=(
+            _own(
+                Repeat(
+                    WarmupCosine(lr=0.1, total_steps=250, warmup_steps=25), period=250, decay=0.7
+                ),
+                "Repeat(WarmupCosine(lr=0.1, total_steps=250, warmup_steps=25), period=250, "
+                "decay=0.7)",
+            ),
+        ),
+        steps=750,
+        marks_label="repeats",
+    ),
+    Entry(
+        name="Affine",
+        scheduler="",
+        family="combinators",
+        heading="Affine: s * a / d + c",
+        summary="Python's operators between a schedule and numbers build an Affine: s * 0.5 "
+        "halves every value, and s * 0.5 + 0.02 lifts it too, so that it ends at 0.02.",
+        code=_lrkit(
+            "s = lrkit.CosineDecay(lr=0.1, total_steps=1000)",
+            "half = s * 0.5",
+            "lifted = s * 0.5 + 0.02",
+        ),
+        schedules=(
+            _own(
+                CosineDecay(lr=0.1, total_steps=1000), "s = CosineDecay(lr=0.1, total_steps=1000)"
+            ),
+            _own(CosineDecay(lr=0.1, total_steps=1000) * 0.5, "s * 0.5"),
+            _own(CosineDecay(lr=0.1, total_steps=1000) * 0.5 + 0.02, "s * 0.5 + 0.02"),
+        ),
+        steps=1000,
+        references=(0,),
+    ),
+    Entry(
+        name="Product",
+        scheduler="",
+        family="combinators",
+        heading="Product: s1 * s2",
+        summary="The product of schedules, value by value (s1 * s2): a rate times a schedule "
+        "of factors. Here the factor rises from 0 to 1 over 100 steps: a warm-up by "
+        "multiplication, which follows the cosine under it.",
+        code=_lrkit(
+            "cosine = lrkit.CosineDecay(lr=0.1, total_steps=1000)",
+            "factor = lrkit.LinearDecay(lr=0.0, total_steps=100, final_lr=1.0)",
+            "product = cosine * factor",
+        ),
+        schedules=(
+            _own(
+                CosineDecay(lr=0.1, total_steps=1000),
+                "cosine = CosineDecay(lr=0.1, total_steps=1000)",
+            ),
+            _own(
+                CosineDecay(lr=0.1, total_steps=1000)
+                * LinearDecay(lr=0.0, total_steps=100, final_lr=1.0),
+                "cosine * LinearDecay(lr=0.0, total_steps=100, final_lr=1.0)",
+            ),
+        ),
+        steps=1000,
+        references=(0,),
+        marks_label="the factor reaches 1",
+    ),
+    Entry(
+        name="Sum",
+        scheduler="",
+        family="combinators",
+        heading="Sum: s1 + s2",
+        summary="The sum of schedules, value by value (s1 + s2): an exponential decay on top "
+        "of a constant floor approaches the floor instead of 0. The parts are dashed.",
+        code=_lrkit(
+            "decay = lrkit.ExponentialDecay(lr=0.09, decay_steps=100, decay_rate=0.5)",
+            "floor = lrkit.Constant(lr=0.01)",
+            "total = decay + floor",
+        ),
+        schedules=(
+            _own(
+                ExponentialDecay(lr=0.09, decay_steps=100, decay_rate=0.5) + Constant(lr=0.01),
+                "decay + floor",
+            ),
+            _own(
+                ExponentialDecay(lr=0.09, decay_steps=100, decay_rate=0.5),
+                "decay = ExponentialDecay(lr=0.09, decay_steps=100, decay_rate=0.5)",
+            ),
+            _own(Constant(lr=0.01), "floor = Constant(lr=0.01)"),
+        ),
+        steps=1000,
+        references=(1, 2),
+    ),
+    Entry(
+        name="Clamp",
+        scheduler="",
+        family="combinators",
+        summary="A schedule kept within [low, high]: here an exponential decay from 0.2 "
+        "(dashed), capped at 0.1 and floored at 0.01.",
+        code=_lrkit(
+            "decay = lrkit.ExponentialDecay(lr=0.2, decay_steps=100, decay_rate=0.5)",
+            "clamped = lrkit.Clamp(decay, low=0.01, high=0.1)",
+        ),
+        schedules=(
+            _own(
+                ExponentialDecay(lr=0.2, decay_steps=100, decay_rate=0.5),
+                "decay = ExponentialDecay(lr=0.2, decay_steps=100, decay_rate=0.5)",
+            ),
+            _own(
+                Clamp(
+                    ExponentialDecay(lr=0.2, decay_steps=100, decay_rate=0.5), low=0.01, high=0.1
+                ),
+                "Clamp(decay, low=0.01, high=0.1)",
+            ),
+        ),
+        steps=1000,
+        references=(0,),
+    ),
+    Entry(
+        name="Warmup",
+        scheduler="",
+        family="combinators",
+        heading="Warmup: linear, cosine and exponential ramps",
+        summary="A warm-up in front of any schedule, ending on the schedule's first value. "
+        "Linear and cosine ramps may start at exactly 0 (torch's LinearLR cannot); an "
+        "exponential ramp starts above 0.",
+        code=_lrkit(
+            "cosine = lrkit.CosineDecay(lr=0.1, total_steps=300, final_lr=0.001)",
+            "linear = lrkit.Warmup(cosine, steps=100)",
+            'eased = lrkit.Warmup(cosine, steps=100, curve="cosine")',
+            'geometric = lrkit.Warmup(cosine, steps=100, start=0.001, curve="exponential")',
+        ),
+        schedules=(
+            _own(
+                Warmup(CosineDecay(lr=0.1, total_steps=300, final_lr=0.001), steps=100),
+                "curve='linear' (from 0)",
+            ),
+            _own(
+                Warmup(
+                    CosineDecay(lr=0.1, total_steps=300, final_lr=0.001),
+                    steps=100,
+                    curve="cosine",
+                ),
+                "curve='cosine' (from 0)",
+            ),
+            _own(
+                Warmup(
+                    CosineDecay(lr=0.1, total_steps=300, final_lr=0.001),
+                    steps=100,
+                    start=0.001,
+                    curve="exponential",
+                ),
+                "curve='exponential', start=0.001",
+            ),
+        ),
+        steps=400,
+        marks_label="end of the warm-up",
+        note="Each warms up for 100 steps, then runs CosineDecay(lr=0.1, total_steps=300, "
+        "final_lr=0.001) from its own step 0 (shift=True, the default).",
+    ),
+    Entry(
+        name="Cooldown",
+        scheduler="",
+        family="combinators",
+        heading="Cooldown: linear, cosine and 1-sqrt",
+        summary="A cool-down to final_lr over the last steps before total_steps, on any "
+        "schedule: here a constant 0.1 cooled over the last 300 of 1000 steps, in each of "
+        "the three shapes.",
+        code=_lrkit(
+            "stable = lrkit.Constant(lr=0.1)",
+            "linear = lrkit.Cooldown(stable, total_steps=1000, steps=300)",
+            'cosine = lrkit.Cooldown(stable, total_steps=1000, steps=300, curve="cosine")',
+            'root = lrkit.Cooldown(stable, total_steps=1000, steps=300, curve="1-sqrt")',
+        ),
+        schedules=tuple(
+            _own(
+                Cooldown(Constant(lr=0.1), total_steps=1000, steps=300, curve=curve),
+                f"curve={curve!r}",
+            )
+            for curve in ("linear", "cosine", "1-sqrt")
+        ),
+        steps=1100,
+        marks_label="start and end of the cool-down",
+    ),
+    Entry(
+        name="Noise",
+        scheduler="",
+        family="combinators",
+        summary="Seeded multiplicative noise: each step's factor comes from a hash of (seed, "
+        "step), so a step has the same value in any order of evaluation, on any machine, "
+        "without torch. The schedule without noise is dashed.",
+        code=_lrkit(
+            "cosine = lrkit.CosineDecay(lr=0.1, total_steps=300)",
+            "noisy = lrkit.Noise(cosine, scale=0.1, seed=0, limit=0.2)",
+        ),
+        schedules=(
+            _own(
+                Noise(CosineDecay(lr=0.1, total_steps=300), scale=0.1, seed=0, limit=0.2),
+                "Noise(cosine, scale=0.1, seed=0, limit=0.2)",
+            ),
+            _own(
+                CosineDecay(lr=0.1, total_steps=300),
+                "cosine = CosineDecay(lr=0.1, total_steps=300)",
+            ),
+        ),
+        steps=300,
+        references=(1,),
+    ),
+    Entry(
+        name="WarmupStableDecay",
+        scheduler="",
+        family="presets",
+        heading="WarmupStableDecay: three decay shapes",
+        summary="Warmup-stable-decay (MiniCPM): a warm-up, a long constant phase, then a "
+        "short decay: linear, cosine, or the 1-sqrt cool-down of Hägele et al.",
+        code=_lrkit(
+            'shapes = ["linear", "cosine", "1-sqrt"]',
+            "schedules = [lrkit.WarmupStableDecay(lr=0.1, total_steps=1000, decay_steps=200,",
+            "                                     warmup_steps=50, decay_shape=shape)",
+            "             for shape in shapes]",
+        ),
+        schedules=tuple(
+            _own(
+                WarmupStableDecay(
+                    lr=0.1, total_steps=1000, decay_steps=200, warmup_steps=50, decay_shape=shape
+                ),
+                f"decay_shape={shape!r}",
+            )
+            for shape in ("linear", "cosine", "1-sqrt")
+        ),
+        steps=1100,
+        note="All three: lr=0.1, total_steps=1000, decay_steps=200, warmup_steps=50.",
+    ),
+    Entry(
+        name="WarmupCosine",
+        scheduler="",
+        family="presets",
+        summary="The everyday recipe as one schedule: a linear warm-up to lr, then half a "
+        "cosine down to final_lr at total_steps (transformers' and optax's warm-up cosine).",
+        code=_lrkit(
+            "schedule = lrkit.WarmupCosine(lr=0.1, total_steps=1000, warmup_steps=100,",
+            "                              final_lr=0.001)",
+        ),
+        schedules=(_own(WarmupCosine(lr=0.1, total_steps=1000, warmup_steps=100, final_lr=0.001)),),
+        steps=1100,
+    ),
+    Entry(
+        name="WarmupLinear",
+        scheduler="",
+        family="presets",
+        summary="A linear warm-up to lr, then a straight line down to final_lr at total_steps "
+        "(transformers' linear schedule; with final_lr=0, linear decay to zero).",
+        code=_lrkit("schedule = lrkit.WarmupLinear(lr=0.1, total_steps=1000, warmup_steps=100)"),
+        schedules=(_own(WarmupLinear(lr=0.1, total_steps=1000, warmup_steps=100)),),
+        steps=1100,
+    ),
 )
 
 
@@ -525,11 +1179,13 @@ def _command(entry: Entry) -> str | None:
     steps = f" --steps {entry.steps}" if entry.steps is not None else ""
     epochs = f" --steps-per-epoch {entry.steps_per_epoch}" if entry.steps_per_epoch else ""
     log = " --log" if entry.log else ""
-    return f"lrkit plot {quoted}{steps}{epochs}{log} -o {entry.name}.png"
+    marks = "" if entry.marks else " --no-boundaries"
+    return f"lrkit plot {quoted}{steps}{epochs}{log}{marks} -o {entry.name}.png"
 
 
 def markdown(entries: Sequence[Entry] = ENTRIES, folder: str = "gallery") -> str:
-    """The gallery as a markdown page whose images are in ``folder`` (relative to the page)."""
+    """The gallery as a markdown page whose images are in ``folder`` (relative to the page):
+    torch's schedulers, then (under a heading of their own) lrkit's own schedules."""
     folder = folder.replace(os.sep, "/").rstrip("/")
     lines = [
         "# Gallery",
@@ -537,29 +1193,59 @@ def markdown(entries: Sequence[Entry] = ENTRIES, folder: str = "gallery") -> str
         "<!-- Generated by `lrkit gallery -o docs/gallery --markdown docs/gallery.md`: "
         "do not edit by hand. -->",
         "",
-        "Every scheduler of `torch.optim.lr_scheduler`, drawn by lrkit from its closed form. "
-        "The arguments are those of the examples in the tutorial that lrkit started from "
-        "where it gives them, and everyday ones where it does not; a few variations follow. "
-        "Dotted lines mark milestones and phase ends (`schedule.boundaries`); a dashed curve "
-        "on the right axis is the momentum that CyclicLR and OneCycleLR cycle. Steps count "
-        "`scheduler.step()` calls: step 0 is the lr right after the scheduler is built.",
+        "Every scheduler of `torch.optim.lr_scheduler`, then every schedule lrkit adds "
+        "(modern decays, piecewise tables, restarts, combinators and presets), drawn by lrkit "
+        "from its closed form. For torch's schedulers, the arguments are those of the "
+        "examples in the tutorial that lrkit started from where it gives them, and everyday "
+        "ones where it does not; a few variations follow. Dotted lines mark milestones and "
+        "phase ends (`schedule.boundaries`); a dashed curve on the right axis is the momentum "
+        "that CyclicLR and OneCycleLR cycle. Steps count `scheduler.step()` calls: step 0 is "
+        "the lr right after the scheduler is built.",
         "",
-        "Each section gives the torch code, the lrkit config, and the command that draws it. "
-        "Where lrkit deliberately differs from torch, see [torch compatibility](torch-compat.md).",
+        "Each section gives the torch code (for lrkit's own schedules, the lrkit code), the "
+        "lrkit config, and the command that draws it. Where lrkit deliberately differs from "
+        "torch, see [torch compatibility](torch-compat.md); lrkit's own schedules are "
+        "described, formula and paper, on the [pages of their families](schedules/index.md).",
         "",
     ]
-    for entry in entries:
-        lines += [f"## {entry.title}", "", entry.summary, ""]
-        lines += [f"![{entry.title}]({folder}/{entry.name}.png)", ""]
-        if entry.note:
-            lines += [entry.note, ""]
-        lines += ["torch:", "", "```python", entry.torch, "```", ""]
-        label = "Its arguments" if entry.plateau is not None else "lrkit config"
-        lines += [f"{label}:", "", "```json", _config_text(entry), "```", ""]
-        command = _command(entry)
-        if command is not None:
-            lines += ["Draw it:", "", "```sh", command, "```", ""]
+    theirs = [e for e in entries if e.torch]
+    ours = [e for e in entries if e.code]
+    for entry in theirs:
+        lines += _section(entry, folder)
+    if ours:
+        lines += [
+            "# lrkit's own schedules",
+            "",
+            "Schedules torch has no class for, each built by the lrkit code shown. A thin "
+            "dashed curve is a part or a comparison, drawn beside the schedule itself. Any "
+            "of them sets a torch optimizer's lr with "
+            "`lrkit.torch.ScheduleLR(optimizer, schedule)`: see "
+            "[driving torch with lrkit schedules](driving-torch.md).",
+            "",
+        ]
+        for entry in ours:
+            lines += _section(entry, folder)
     return "\n".join(lines)
+
+
+def _section(entry: Entry, folder: str) -> list[str]:
+    lines = [f"## {entry.title}", "", entry.summary, ""]
+    lines += [f"![{entry.title}]({folder}/{entry.name}.png)", ""]
+    if entry.note:
+        lines += [entry.note, ""]
+    if entry.torch:
+        lines += ["torch:", "", "```python", entry.torch, "```", ""]
+    else:
+        lines += ["lrkit:", "", "```python", entry.code, "```", ""]
+    label = "Its arguments" if entry.plateau is not None else "lrkit config"
+    lines += [f"{label}:", "", "```json", _config_text(entry), "```", ""]
+    command = _command(entry)
+    if command is not None:
+        lines += ["Draw it:", "", "```sh", command, "```", ""]
+    if entry.family:
+        family = FAMILIES[entry.family]
+        lines += [f"Formula, arguments and source: [{family}](schedules/{entry.page}).", ""]
+    return lines
 
 
 _STYLE = """
@@ -585,9 +1271,10 @@ def index_html(entries: Sequence[Entry] = ENTRIES) -> str:
         "</head>",
         "<body>",
         "<h1>lrkit gallery</h1>",
-        "<p>Every scheduler of <code>torch.optim.lr_scheduler</code>, drawn by lrkit. "
-        "Dotted lines mark milestones and phase ends; a dashed curve on the right axis is "
-        "the cycled momentum.</p>",
+        "<p>Every scheduler of <code>torch.optim.lr_scheduler</code>, then every schedule "
+        "lrkit adds, drawn by lrkit. Dotted lines mark milestones and phase ends; a dashed "
+        "curve on the right axis is the cycled momentum; a thin dashed curve is a part or a "
+        "comparison.</p>",
     ]
     for entry in entries:
         parts += [
@@ -599,8 +1286,8 @@ def index_html(entries: Sequence[Entry] = ENTRIES) -> str:
         if entry.note:
             parts.append(f'<p class="note">{esc(entry.note)}</p>')
         parts += [
-            "<h3>torch</h3>",
-            f"<pre><code>{esc(entry.torch)}</code></pre>",
+            "<h3>torch</h3>" if entry.torch else "<h3>lrkit</h3>",
+            f"<pre><code>{esc(entry.torch or entry.code)}</code></pre>",
             "<h3>lrkit config</h3>" if entry.plateau is None else "<h3>arguments</h3>",
             f"<pre><code>{esc(_config_text(entry))}</code></pre>",
         ]
