@@ -1,5 +1,202 @@
-"""(being written)"""
+"""Piecewise schedules given by a table: PiecewiseConstant (steps) and PiecewiseLinear (knots).
+
+Both look the step up among the table's steps (``bisect`` for one step, a vectorised search
+for an array) and never branch in Python on a step's value. Whole steps of any size are
+compared with the table exactly (the table's steps are at most 2**53, float64 numbers).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import field
+from typing import TYPE_CHECKING, Any
+
+from lrkit.core._cosine import mix
+from lrkit.core._errors import MAX_COUNT, check_real, fail, fail_type
+from lrkit.core._schedule import Schedule, check_lr, schedule_class
+from lrkit.core._xp import Namespace
+
+__all__ = ["PiecewiseConstant", "PiecewiseLinear"]
+
+
+def _as_list(argument: str, value: Any, rule: str) -> list[Any]:
+    """The items of a list-like argument (a string is not one)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        fail_type(argument, rule, value)
+    return list(value)
+
+
+def check_steps(argument: str, value: Any) -> tuple[float, ...]:
+    """Strictly increasing steps from 0 to 2**53 (ints or floats), as floats (exact: every
+    whole number up to 2**53 is a float64 number)."""
+    items = _as_list(argument, value, "a list of increasing steps >= 0")
+    steps: list[float] = []
+    for i, item in enumerate(items):
+        name = f"{argument}[{i}]"
+        number = check_real(name, item, low=0.0, largest=MAX_COUNT, largest_text="2**53")
+        if steps and not number > steps[-1]:
+            fail(
+                name,
+                f"greater than {argument}[{i - 1}] = {steps[-1]!r} (the steps increase strictly)",
+                item,
+            )
+        steps.append(number)
+    return tuple(steps)
+
+
+def check_values(argument: str, value: Any, count: int, hint: str) -> tuple[float, ...]:
+    """``count`` learning rates (each finite, >= 0 and at most 1e300)."""
+    items = _as_list(argument, value, "a list of learning rates")
+    rates = tuple(check_lr(f"{argument}[{i}]", item) for i, item in enumerate(items))
+    if len(rates) != count:
+        fail(argument, f"a list of {count} learning rates ({hint})", value)
+    return rates
+
+
+def _shown_length(last: float) -> int:
+    """Steps that show a table ending at ``last``: past it by a quarter (at least 10)."""
+    end = math.ceil(last)
+    return end + max(10, end // 4)
+
+
+@schedule_class
+class PiecewiseConstant(Schedule):
+    r"""A constant learning rate on each interval between boundaries.
+
+    .. math::
+        \eta_t = v_k, \qquad k = \#\{\, i : b_i \le t \,\}
+
+    so :math:`v_0` holds before :math:`b_0`, :math:`v_i` on
+    :math:`[b_{i-1}, b_i)`, and the last value from the last boundary on. The value
+    changes *at* a boundary step (closed on the left), as torch's ``MultiStepLR``
+    does; Keras' ``PiecewiseConstantDecay`` switches one step later (``step <= b`` still
+    gives the earlier value), and optax's ``piecewise_constant_schedule`` multiplies
+    scales where this takes the rates themselves.
+
+    Args:
+        boundaries: the steps :math:`b_i` where the rate changes: strictly increasing
+            numbers from 0 to 2**53 (ints, or floats for fractional steps; may be empty).
+        values: the rates :math:`v_0, \dots, v_n`, one more than ``boundaries`` (each
+            finite, >= 0 and at most 1e300).
+
+    >>> s = PiecewiseConstant(boundaries=[100, 150], values=[0.1, 0.01, 0.001])
+    >>> [s(t) for t in (0, 99, 100, 149, 150, 10**9)]
+    [0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
+    """
+
+    if TYPE_CHECKING:
+        boundaries: tuple[float, ...]
+    else:  # a field without default, where Schedule has a property of this name
+        boundaries: tuple[float, ...] = field()
+    values: tuple[float, ...]
+
+    #: (-inf, *boundaries) as floats: the edges of the lookup (derived in __post_init__).
+    _edges: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self) -> None:
+        self._set("boundaries", check_steps("boundaries", self.boundaries))
+        count = len(self.boundaries) + 1
+        self._set(
+            "values",
+            check_values("values", self.values, count, "one more than boundaries"),
+        )
+        self._set("_edges", (-math.inf, *self.boundaries))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return xp.lookup(self._edges, (self.values,), t)[0]
+
+    @property
+    def length(self) -> int:
+        return _shown_length(self.boundaries[-1] if self.boundaries else 0.0)
+
+
+class _Stored:
+    """A field named like one of :class:`Schedule`'s properties: read from the instance.
+
+    (``boundaries`` is both PiecewiseConstant's argument and the property every schedule
+    has; a non-data descriptor lets the instance's value win over the inherited property.)
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        return instance.__dict__[self.name]
+
+
+PiecewiseConstant.boundaries = _Stored("boundaries")  # type: ignore[assignment]
+
+
+@schedule_class
+class PiecewiseLinear(Schedule):
+    r"""Straight lines between knots ``(steps[i], values[i])``, constant outside them.
+
+    .. math::
+        \eta_t = v_i + (v_{i+1} - v_i) \frac{t - s_i}{s_{i+1} - s_i}
+        \quad (s_i \le t < s_{i+1}),
+        \qquad \eta_t = v_0 \; (t < s_0), \qquad \eta_t = v_n \; (t \ge s_n)
+
+    Each segment is evaluated as a weighted mean of its two end values, with the weights
+    :math:`(s_{i+1} - t) / (s_{i+1} - s_i)` and :math:`(t - s_i) / (s_{i+1} - s_i)`
+    computed apart (so both ends keep full precision, also at fractional steps) and the
+    weight of the larger end value used: the value lands exactly on ``values[i]`` at
+    ``steps[i]``, is exactly ``v`` on a segment between two equal values, and is within a
+    few ulps of the exact line elsewhere. Like fvcore's ``PiecewiseLinear`` and optax's
+    ``piecewise_interpolate_schedule`` (linear), with absolute rates.
+
+    Args:
+        steps: the knots' steps :math:`s_0 < \dots < s_n`: strictly increasing numbers
+            from 0 to 2**53 (ints, or floats), at least one.
+        values: the rates :math:`v_i` at the knots, as many as ``steps`` (each finite,
+            >= 0 and at most 1e300).
+
+    >>> s = PiecewiseLinear(steps=[0, 10, 110], values=[0.0, 0.1, 0.001])
+    >>> [round(s(t), 6) for t in (0, 5, 10, 60, 110, 500)]
+    [0.0, 0.05, 0.1, 0.0505, 0.001, 0.001]
+    """
+
+    steps: tuple[float, ...]
+    values: tuple[float, ...]
+
+    #: The lookup's edges and, per interval, its start, end and length in steps and its
+    #: start and end values (derived in __post_init__; the intervals before the first knot
+    #: and from the last knot on are flat).
+    _edges: tuple[float, ...] = field(init=False, repr=False, compare=False, default=())
+    _tables: tuple[tuple[float, ...], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
+
+    def __post_init__(self) -> None:
+        self._set("steps", check_steps("steps", self.steps))
+        if not self.steps:
+            fail("steps", "a list of at least one step", self.steps)
+        self._set("values", check_values("values", self.values, len(self.steps), "one per step"))
+        knots = list(self.steps)
+        first, last = knots[0], knots[-1]
+        starts = (first, *knots)
+        ends = (first, *knots[1:], last)
+        spans = (1.0, *(b - a for a, b in itertools.pairwise(knots)), 1.0)
+        lows = (self.values[0], *self.values)
+        highs = (self.values[0], *self.values[1:], self.values[-1])
+        self._set("_edges", (-math.inf, *knots))
+        self._set("_tables", (starts, ends, spans, lows, highs))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        start, end, span, a, b = xp.lookup(self._edges, self._tables, t)
+        # Flat before the first knot and from the last one on: t is held at the knot there
+        # (both weights 0: the value is that knot's, exactly).
+        t = xp.minimum(xp.maximum(t, start), end)
+        value = mix(xp, a, b, (end - t) / span, (t - start) / span)
+        return xp.where(a == b, a, value)
+
+    @property
+    def length(self) -> int:
+        return _shown_length(self.steps[-1])
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return self.steps
