@@ -1014,3 +1014,26 @@ def test_the_pages_examples_run_and_state_true_values() -> None:
     ours = LT.LambdaLR(ours_opt, shape)
     theirs = TORCH.LambdaLR(torch_opt, lambda t: shape(t))
     assert run(ours_opt, ours, 100) == run(torch_opt, theirs, 100)
+
+
+def test_multiplicative_lr_with_a_schedule_saves_its_config_and_restores_it() -> None:
+    """MultiplicativeLR shares LambdaLR's handling: a schedule's config is saved apart, torch's
+    entry for it is None, and loading never writes into the frozen schedule."""
+    factor = lrkit.ExponentialLR(lr=1.0, gamma=0.99)
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    sched = lrkit.torch.MultiplicativeLR(opt, factor)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    state = sched.state_dict()
+    assert state["lr_lambdas"] == [None]
+    assert state["_lrkit_lr_lambdas"] == [factor.to_config()]
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    loaded = torch.load(buffer, weights_only=True)
+    opt2 = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    other = lrkit.torch.MultiplicativeLR(opt2, lrkit.ExponentialLR(lr=1.0, gamma=0.5))
+    other.load_state_dict(loaded)
+    assert other.lr_lambdas[0] == factor
+    assert factor.gamma == 0.99  # the schedule given was not written into

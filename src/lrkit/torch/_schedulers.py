@@ -70,7 +70,9 @@ def _function_state(functions: Sequence[Any]) -> list[Any]:
     """torch's convention: a plain function saves None, a callable object its ``__dict__``."""
     out: list[Any] = []
     for fn in functions:
-        if isinstance(fn, (types.FunctionType, Expr, str)) or not hasattr(fn, "__dict__"):
+        if isinstance(fn, (types.FunctionType, Expr, str, lk.Schedule)) or not hasattr(
+            fn, "__dict__"
+        ):  # (a schedule is frozen: its config is saved apart, see _Functions.state_dict)
             out.append(None)
         else:
             plain = to_plain(dict(fn.__dict__))
@@ -106,22 +108,38 @@ class _Functions(DropIn):
 
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
-        state["lr_lambdas"] = _function_state(self.lr_lambdas)
+        functions = self.lr_lambdas
+        state["lr_lambdas"] = _function_state(functions)
+        if any(isinstance(fn, lk.Schedule) for fn in functions):
+            # A schedule's config, apart from torch's entry (None for it, so that torch's
+            # class loads the state too and never writes into the frozen schedule).
+            state["_lrkit_lr_lambdas"] = [schedule_config(fn) for fn in functions]
         return state
 
     def _load(self, state_dict: Any) -> None:
         if not isinstance(state_dict, Mapping):
             fail_type("state_dict", "a dict (from state_dict())", state_dict)
-        saved = state_dict.get("lr_lambdas")
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas", None)
+        count = len(self.lr_lambdas)
         if saved is not None:
-            count = len(self.lr_lambdas)
             if not isinstance(saved, list) or len(saved) != count:
                 fail_type("state_dict['lr_lambdas']", f"a list of {count} (None or dicts)", saved)
             for i, item in enumerate(saved):
                 if item is not None and not isinstance(item, dict):
                     fail_type(f"state_dict['lr_lambdas'][{i}]", "None or a dict", item)
-        super()._load({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
-        _load_function_state(self.lr_lambdas, saved)  # last: a user object's __dict__
+        configs = state.pop("_lrkit_lr_lambdas", None)
+        functions = list(self.lr_lambdas)
+        if configs is not None:
+            functions = restored_schedules("state_dict['_lrkit_lr_lambdas']", configs, functions)
+            self.lr_lambdas = functions
+        super()._load(state)
+        if saved is not None:  # last: a user object's __dict__ (never a frozen schedule's)
+            entries = [
+                None if isinstance(fn, lk.Schedule) else e
+                for fn, e in zip(functions, saved, strict=True)
+            ]
+            _load_function_state(functions, entries)
 
 
 class LambdaLR(_Functions):
@@ -156,37 +174,6 @@ class LambdaLR(_Functions):
     """
 
     core = lk.LambdaLR
-
-    def state_dict(self) -> dict[str, Any]:
-        state = super().state_dict()
-        functions = self.lr_lambdas
-        if any(isinstance(fn, lk.Schedule) for fn in functions):
-            state["_lrkit_lr_lambdas"] = [schedule_config(fn) for fn in functions]
-            # torch would update a schedule's __dict__ from its entry: there is none.
-            state["lr_lambdas"] = [
-                None if isinstance(fn, lk.Schedule) else entry
-                for fn, entry in zip(functions, state["lr_lambdas"], strict=True)
-            ]
-        return state
-
-    def _load(self, state_dict: Any) -> None:
-        if not isinstance(state_dict, Mapping):
-            fail_type("state_dict", "a dict (from state_dict())", state_dict)
-        state = dict(state_dict)
-        configs = state.pop("_lrkit_lr_lambdas", None)
-        functions = list(self.lr_lambdas)
-        if configs is not None:
-            functions = restored_schedules("state_dict['_lrkit_lr_lambdas']", configs, functions)
-        entries = state.get("lr_lambdas")
-        if isinstance(entries, list) and len(entries) == len(functions):
-            # A schedule is frozen: no entry updates its __dict__ (as a lambda's, none).
-            state["lr_lambdas"] = [
-                None if isinstance(fn, lk.Schedule) else entry
-                for fn, entry in zip(functions, entries, strict=True)
-            ]
-        if configs is not None:
-            self.lr_lambdas = functions
-        super()._load(state)
 
 
 class MultiplicativeLR(_Functions):
