@@ -84,7 +84,7 @@ def _whole_power(xp: Namespace, base: float, exponent: Any) -> Any:
     float): :meth:`~lrkit.core.Namespace.exact_power` with ``tiny`` (a float64, or a
     :class:`~lrkit.core._xp.Wide` number beyond float64's normal range), where the scalar
     path takes numpy's power for results inside that range, as the array path does."""
-    if xp is SCALAR and exponent <= _EXACT_INT and abs(exponent * math.log2(base)) < 1000.0:
+    if xp is SCALAR and exponent <= _EXACT_INT and abs(exponent * math.log2(base)) < 1020.0:
         return float(np.power(base, float(exponent)))
     return xp.exact_power(base, exponent, True)
 
@@ -95,6 +95,14 @@ def _log_of(xp: Namespace, w: Any, u: Any) -> Any:
     near_one = _numpy(np.log1p, xp, -xp.minimum(u, 0.5))
     elsewhere = _numpy(np.log, xp, xp.maximum(w, _TINY))
     return xp.where(w > 0.5, near_one, elsewhere)
+
+
+def _weight_power(xp: Namespace, w: Any, u: Any, p: float) -> Any:
+    """``w ** p`` (``p > 0``) given ``w`` in [0, 1] and ``u = 1 - w``: near 1 as
+    ``exp(p log1p(-u))`` (``w`` itself is rounded there, and ``p`` would magnify that),
+    elsewhere as the plain power."""
+    near_one = _numpy(np.exp, xp, p * _numpy(np.log1p, xp, -xp.minimum(u, 0.5)))
+    return xp.where(w > 0.5, near_one, _power(xp, w, p))
 
 
 def _one_minus_power(xp: Namespace, w: Any, u: Any, p: float) -> Any:
@@ -251,7 +259,7 @@ class CosineDecay(Schedule):
         w, u = cosine_weights(xp, done, n)  # the weights of lr and final_lr when p = 1
         if self.final_lr > self.lr:
             return mix(xp, self.lr, self.final_lr, None, _one_minus_power(xp, w, u, p))
-        return mix(xp, self.lr, self.final_lr, _power(xp, w, p), None)
+        return mix(xp, self.lr, self.final_lr, _weight_power(xp, w, u, p), None)
 
     @property
     def length(self) -> int:
@@ -738,7 +746,7 @@ class PolynomialDecay(Schedule):
         if self.final_lr > self.lr:
             u = x if p == 1.0 else _one_minus_power(xp, base, x, p)
             return mix(xp, self.lr, self.final_lr, None, u)
-        w = base if p == 1.0 else _power(xp, base, p)
+        w = base if p == 1.0 else _weight_power(xp, base, x, p)
         return mix(xp, self.lr, self.final_lr, w, None)
 
     @property
