@@ -591,6 +591,7 @@ ENTRIES: tuple[Entry, ...] = (
             _own(LinearDecay(lr=0.1, total_steps=1000, final_lr=0.01)),
         ),
         steps=1100,
+        marks_label="end of the decay (total_steps)",
     ),
     Entry(
         name="CosineDecay",
@@ -611,6 +612,7 @@ ENTRIES: tuple[Entry, ...] = (
             for p in (1.0, 2.0, 0.5)
         ),
         steps=1100,
+        marks_label="end of the decay (total_steps)",
         note="All three: lr=0.1, total_steps=1000, final_lr=0.001.",
     ),
     Entry(
@@ -627,6 +629,7 @@ ENTRIES: tuple[Entry, ...] = (
             _own(KDecay(lr=0.1, total_steps=1000, k=k), f"k={k}") for k in (0.5, 1.0, 2.0, 4.0)
         ),
         steps=1100,
+        marks_label="end of the decay (total_steps)",
         note="All four: lr=0.1, total_steps=1000 (final_lr=0).",
     ),
     Entry(
@@ -661,6 +664,7 @@ ENTRIES: tuple[Entry, ...] = (
             _own(LinearDecay(lr=0.1, total_steps=1000), "LinearDecay(lr=0.1, total_steps=1000)"),
         ),
         steps=1100,
+        marks_label="end of the decay (total_steps)",
         references=(1,),
     ),
     Entry(
@@ -678,6 +682,7 @@ ENTRIES: tuple[Entry, ...] = (
             _own(Tanh(lr=0.1, total_steps=1000, lower=-3.0, upper=3.0), "lower=-3, upper=3"),
         ),
         steps=1100,
+        marks_label="end of the decay (total_steps)",
         note="Both: lr=0.1, total_steps=1000 (final_lr=0). The tanh never reaches 1: with "
         "upper=3 the rate ends 0.25% of lr above final_lr, and holds that from step 1000 on.",
     ),
@@ -744,6 +749,7 @@ ENTRIES: tuple[Entry, ...] = (
             for p in (0.5, 1.0, 2.0)
         ),
         steps=1100,
+        marks_label="end of the decay (total_steps)",
         note="All three: lr=0.1, total_steps=1000, final_lr=0.001.",
     ),
     Entry(
