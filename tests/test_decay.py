@@ -27,8 +27,8 @@ from typing import Any
 import mpmath
 import numpy as np
 import pytest
-import strategies  # tests/strategies.py (first: it merges strategies_decay in)
-import strategies_decay as decay_strategies
+import strategies  # tests/strategies.py (Spec)
+import strategies_decay as decay_strategies  # tests/strategies_decay.py
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
