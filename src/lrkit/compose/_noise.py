@@ -67,8 +67,8 @@ class Noise(Schedule):
     :math:`k`): a standard normal (Box-Muller) clipped to :math:`\pm` ``limit`` /
     :math:`\sigma` when ``limit`` is given, or a uniform number in :math:`[-1, 1)`. Noise is
     applied on ``start_step <= t < end_step`` only. Like timm's ``noise_pct`` /
-    ``noise_std`` (which draws from torch's generator: :mod:`lrkit.timm` reproduces that),
-    but defined by the seed alone, so evaluating any step, in any order, vectorised, gives
+    ``noise_std`` (which draw from torch's random generator, step after step), but defined
+    by the seed alone, so evaluating any step, in any order, vectorised, gives
     the same number; nothing here imports torch.
 
     Args:

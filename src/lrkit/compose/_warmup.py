@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from lrkit.compose._arith import check_schedule
 from lrkit.core import (
     SCALAR,
@@ -109,7 +111,9 @@ class Warmup(Schedule):
         target = float(self.of._value(SCALAR, self._target_step))
         a, w = self.start, self.steps
         if self.curve == "exponential":
-            return a * (target / a) ** (t / w) if xp is SCALAR else a * xp.power(target / a, t / w)
+            # numpy's power on both paths: a single step equals the same step in an array.
+            ratio = np.power(target / a, t / w)
+            return a * (float(ratio) if xp is SCALAR else ratio)
         if self.curve == "linear":
             return linear_mix(xp, a, target, t, w)
         return cosine_mix(xp, a, target, t, w)
