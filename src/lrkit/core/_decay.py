@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from lrkit.core._cosine import cosine_mix, cosine_weights, half_cosine, linear_mix, mix
+from lrkit.core._cosine import cosine_mix, cosine_weights, half_cosine
 from lrkit.core._errors import MAX_COUNT, MAX_RATE, check_bool, check_int, check_real, fail
 from lrkit.core._schedule import Schedule, check_lr, schedule_class
-from lrkit.core._xp import MAX_FLOAT, SCALAR, Namespace
+from lrkit.core._xp import MAX_FLOAT, NUMPY, SCALAR, Namespace, Wide
 
 __all__ = [
     "Constant",
@@ -59,6 +59,14 @@ _MAX_EXPONENT = 100.0
 #: Tanh's bounds at most this far from 0: ``tanh`` is +-1 to within 1e-34 there, and the
 #: value's relative error (about ``2 |x|`` ulps of the rounded argument) stays below 1e-13.
 _MAX_TANH_BOUND = 40.0
+#: Whole exponents up to here are raised by multiplication (a few ulps; no pow, no log).
+_SMALL_WHOLE = 8
+#: Steps per block where a long array is evaluated block by block (:func:`_by_blocks`):
+#: 256 KiB of float64 per temporary.
+_BLOCK = 2**15
+#: An array of whole steps at least this long looks its powers up in a table of the few
+#: exponents it needs (the same numbers, computed once each).
+_TABLE_MIN = 64
 
 
 # -- numerics shared by the decays ------------------------------------------------------
@@ -89,6 +97,32 @@ def _whole_power(xp: Namespace, base: float, exponent: Any) -> Any:
     return xp.exact_power(base, exponent, True)
 
 
+def _small_whole(p: float) -> int:
+    """``p`` as an int where it is a whole number up to :data:`_SMALL_WHOLE` (a power then
+    taken by multiplication), else 0."""
+    return int(p) if p <= _SMALL_WHOLE and p.is_integer() else 0
+
+
+def _times_self(w: Any, k: int) -> Any:
+    """``w ** k`` for a whole ``k >= 1``, by multiplication (same on both paths; about
+    ``k`` ulps relatively, given ``w`` to an ulp)."""
+    result = w
+    for _ in range(k - 1):
+        result = result * w
+    return result
+
+
+def _geometric(w: Any, k: int) -> Any:
+    """``1 + w + ... + w ** (k - 1)`` for ``w >= 0`` and a whole ``k >= 1`` (Horner's rule:
+    every term is positive, so the relative error stays about ``2 k`` ulps)."""
+    if k == 1:
+        return 1.0
+    total = w + 1.0
+    for _ in range(k - 2):
+        total = total * w + 1.0
+    return total
+
+
 def _log_of(xp: Namespace, w: Any, u: Any) -> Any:
     """``log(w)`` for ``w`` in (0, 1], given with its complement ``u = 1 - w`` (both to a
     few ulps, relatively): ``log1p(-u)`` where ``w`` is near 1, ``log(w)`` elsewhere."""
@@ -98,17 +132,83 @@ def _log_of(xp: Namespace, w: Any, u: Any) -> Any:
 
 
 def _weight_power(xp: Namespace, w: Any, u: Any, p: float) -> Any:
-    """``w ** p`` (``p > 0``) given ``w`` in [0, 1] and ``u = 1 - w``: near 1 as
-    ``exp(p log1p(-u))`` (``w`` itself is rounded there, and ``p`` would magnify that),
-    elsewhere as the plain power."""
+    """``w ** p`` (``p > 0``) given ``w`` in [0, 1] and ``u = 1 - w``: for a small whole
+    ``p`` by multiplication; otherwise near 1 as ``exp(p log1p(-u))`` (``w`` itself is
+    rounded there, and ``p`` would magnify that), elsewhere as the plain power."""
+    k = _small_whole(p)
+    if k:
+        return _times_self(w, k)
     near_one = _numpy(np.exp, xp, p * _numpy(np.log1p, xp, -xp.minimum(u, 0.5)))
     return xp.where(w > 0.5, near_one, _power(xp, w, p))
 
 
 def _one_minus_power(xp: Namespace, w: Any, u: Any, p: float) -> Any:
-    """``1 - w ** p`` (``p > 0``) to a few ulps, relatively, given ``w`` and ``u = 1 - w``."""
+    """``1 - w ** p`` (``p > 0``) to a few ulps, relatively, given ``w`` in [0, 1] and
+    ``u = 1 - w``, both to a few ulps relatively.
+
+    For a small whole ``p``, ``u (1 + w + ... + w^(p-1))``. Otherwise
+    ``-expm1(p log(w))``: for ``p >= 1`` with ``log(w)`` as ``log1p(-u)`` everywhere (where
+    ``w <= 1/2`` the value is at least 1/2, and the absolute error of ``1 - u``, an ulp,
+    moves ``w ** p`` by at most ``p`` ulps); for ``p < 1``, where a small ``w`` would
+    magnify that, from whichever of ``w`` and ``u`` is known more precisely.
+    """
+    k = _small_whole(p)
+    if k:
+        return u if k == 1 else u * _geometric(w, k)
+    if p >= 1.0:
+        with np.errstate(divide="ignore"):  # log1p(-1) = -inf where w = 0: the value is 1
+            return -_numpy(np.expm1, xp, p * _numpy(np.log1p, xp, -u))
     inner = -_numpy(np.expm1, xp, p * _log_of(xp, w, u))
     return xp.where(w > 0.0, inner, 1.0)
+
+
+def _blend(xp: Namespace, a: float, b: float, w: Any, u: Any) -> Any:
+    """:func:`~lrkit.core._cosine.mix` of two rates ``a, b >= 0`` (Python floats), given
+    only the weight it uses: ``w`` (of ``a``) when ``a >= b``, else ``u`` (of ``b``). An
+    end of 0 drops its term (``0 * x`` adds nothing: the same value, one pass less)."""
+    if b > a:
+        return b * u if a == 0.0 else a * (1.0 - u) + b * u
+    return a * w if b == 0.0 else a * w + b * (1.0 - w)
+
+
+def _upto(xp: Namespace, t: Any, total: int) -> Any:
+    """``min(t, total)`` (``total <= 2**53``), exactly: an int or a float for one step; for
+    an array, a new float64 array, converted in the same pass (an int step beyond 2**53
+    rounds to a float still >= ``total``), so that the formulas after it run on floats
+    (an int array divided by an int is converted in a slower pass of its own)."""
+    if xp is SCALAR:
+        return min(t, total)
+    return np.minimum(t, float(total), dtype=np.float64)
+
+
+def _is_whole(xp: Namespace, t: Any) -> bool:
+    """Whether ``t`` holds whole steps as integers (a Python int, or an integer array)."""
+    if xp is SCALAR:
+        return t.__class__ is int
+    return bool(np.asarray(t).dtype.kind in "iu")
+
+
+def _by_blocks(formula: Callable[[Namespace, Any], Any], xp: Namespace, t: Any) -> Any:
+    """``formula(xp, t)``, for a long array of steps one block at a time.
+
+    A formula of several elementwise passes over a long array runs at the speed of
+    memory; over blocks of :data:`_BLOCK` steps its temporaries stay in the processor's
+    cache, which is about twice as fast. Every value is the same (the formulas work step
+    by step; their choices of method give the same numbers whichever they take).
+    """
+    if xp is SCALAR or np.size(t) < 2 * _BLOCK:
+        return formula(xp, t)
+    steps = np.asarray(t)
+    flat = steps.reshape(-1)
+    out = np.empty(flat.shape, dtype=np.float64)
+    for start in range(0, flat.size, _BLOCK):
+        out[start : start + _BLOCK] = formula(xp, flat[start : start + _BLOCK])
+    return out.reshape(steps.shape)
+
+
+def _largest(x: Any) -> float:
+    """The largest number in a float64 array (0 for an empty one)."""
+    return float(np.max(x)) if np.size(x) else 0.0
 
 
 def _as_float(xp: Namespace, t: Any) -> Any:
@@ -157,7 +257,9 @@ class Constant(Schedule):
         self._set("lr", check_lr("lr", self.lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return xp.where(t >= 0, self.lr, self.lr)  # (an array of t's shape for arrays)
+        if xp is SCALAR:
+            return self.lr
+        return np.full(np.shape(t), self.lr)  # one pass
 
     @property
     def length(self) -> int:
@@ -199,8 +301,15 @@ class LinearDecay(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
+        # linear_mix's weights, the used one only, from min(t, T) as a float for arrays.
         n = self.total_steps
-        return linear_mix(xp, self.lr, self.final_lr, xp.minimum(t, n), n)
+        done = _upto(xp, t, n)
+        if self.final_lr > self.lr:
+            return _blend(xp, self.lr, self.final_lr, None, done / n)
+        return _blend(xp, self.lr, self.final_lr, (n - done) / n, None)
 
     @property
     def length(self) -> int:
@@ -251,15 +360,22 @@ class CosineDecay(Schedule):
         self._set("exponent", _check_exponent("exponent", self.exponent))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
-        done = xp.minimum(t, n)
+        done = _upto(xp, t, n)
         p = self.exponent
         if p == 1.0:
             return cosine_mix(xp, self.lr, self.final_lr, done, n)
+        whole = _small_whole(p)
+        if whole and self.final_lr <= self.lr:  # w ** p by multiplication: w alone
+            w = half_cosine(xp, n - done, n)
+            return _blend(xp, self.lr, self.final_lr, _times_self(w, whole), None)
         w, u = cosine_weights(xp, done, n)  # the weights of lr and final_lr when p = 1
         if self.final_lr > self.lr:
-            return mix(xp, self.lr, self.final_lr, None, _one_minus_power(xp, w, u, p))
-        return mix(xp, self.lr, self.final_lr, _weight_power(xp, w, u, p), None)
+            return _blend(xp, self.lr, self.final_lr, None, _one_minus_power(xp, w, u, p))
+        return _blend(xp, self.lr, self.final_lr, _weight_power(xp, w, u, p), None)
 
     @property
     def length(self) -> int:
@@ -308,17 +424,22 @@ class KDecay(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
-        done = xp.minimum(t, n)
-        x = done / n  # the progress, and 1 minus it: each to an ulp
-        rest = (n - done) / n
+        done = _upto(xp, t, n)
         k = self.k
         if self.final_lr > self.lr:  # the weight of final_lr: sin^2(pi/2 x^k)
-            q = x if k == 1.0 else _power(xp, x, k)
-            return mix(xp, self.lr, self.final_lr, None, half_cosine(xp, q, 1.0))
-        # The weight of lr, sin^2(pi/2 (1 - x^k)), from 1 - x^k to an ulp near the end.
-        d = rest if k == 1.0 else _one_minus_power(xp, x, rest, k)
-        return mix(xp, self.lr, self.final_lr, half_cosine(xp, d, 1.0), None)
+            x = done / n  # the progress, to an ulp
+            whole = _small_whole(k)
+            q = _times_self(x, whole) if whole else _power(xp, x, k)
+            return _blend(xp, self.lr, self.final_lr, None, half_cosine(xp, q, 1.0))
+        # The weight of lr, sin^2(pi/2 (1 - x^k)), from 1 - x^k to an ulp near the end
+        # (given 1 - x, to an ulp too).
+        rest = (n - done) / n
+        d = rest if k == 1.0 else _one_minus_power(xp, done / n, rest, k)
+        return _blend(xp, self.lr, self.final_lr, half_cosine(xp, d, 1.0), None)
 
     @property
     def length(self) -> int:
@@ -411,13 +532,16 @@ class Rex(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
-        done = xp.minimum(t, n)
+        done = _upto(xp, t, n)
         half = done / 2  # exact
         rest = n - half  # T (1 - z/2): the weights are (T - t) / rest and (t/2) / rest
         if self.final_lr > self.lr:
-            return mix(xp, self.lr, self.final_lr, None, half / rest)
-        return mix(xp, self.lr, self.final_lr, (n - done) / rest, None)
+            return _blend(xp, self.lr, self.final_lr, None, half / rest)
+        return _blend(xp, self.lr, self.final_lr, (n - done) / rest, None)
 
     @property
     def length(self) -> int:
@@ -480,16 +604,24 @@ class Tanh(Schedule):
             fail("upper", f"a number > lower (lower={self.lower!r})", self.upper)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
-        done = xp.minimum(t, n)
-        x = self.lower + (self.upper - self.lower) * (done / n)
+        done = _upto(xp, t, n)
         # (1 - tanh x) / 2 = 1 / (1 + e^{2x}) is the weight of lr, (1 + tanh x) / 2 =
         # 1 / (1 + e^{-2x}) that of final_lr: each accurate, |2x| <= 80 (no overflow).
+        # 2x = 2L + 2(U - L) t/T, doubled in the constants (exact: a power of two).
+        lower, span = 2.0 * self.lower, 2.0 * (self.upper - self.lower)
         if self.final_lr > self.lr:
-            weight = 1.0 / (1.0 + _numpy(np.exp, xp, -2.0 * x))
-            return mix(xp, self.lr, self.final_lr, None, weight)
-        weight = 1.0 / (1.0 + _numpy(np.exp, xp, 2.0 * x))
-        return mix(xp, self.lr, self.final_lr, weight, None)
+            e = _numpy(np.exp, xp, -lower - span * (done / n))
+            if self.lr == 0.0:
+                return self.final_lr / (1.0 + e)
+            return _blend(xp, self.lr, self.final_lr, None, 1.0 / (1.0 + e))
+        e = _numpy(np.exp, xp, lower + span * (done / n))
+        if self.final_lr == 0.0:
+            return self.lr / (1.0 + e)
+        return _blend(xp, self.lr, self.final_lr, 1.0 / (1.0 + e), None)
 
     @property
     def length(self) -> int:
@@ -590,17 +722,51 @@ class ExponentialDecay(Schedule):
             self._set("final_lr", final)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        n = xp.maximum(t - self.start_step, 0)  # steps since the decay began
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
+        start = self.start_step
+        n = xp.maximum(t - start, 0) if start else t  # steps since the decay began
         size, rate = self.decay_steps, self.decay_rate
-        factors = [_whole_power(xp, rate, n // size)]
-        if not self.staircase:
-            factors.append(_power(xp, rate, (n % size) / size))
+        whole = n // size
+        if xp is SCALAR or np.size(n) < _TABLE_MIN or not _is_whole(xp, n):
+            factors = [_whole_power(xp, rate, whole)]
+            if not self.staircase:
+                factors.append(_power(xp, rate, (n % size) / size))
+        else:
+            factors = self._looked_up(n, whole)
         value = xp.product(self.lr, factors)
         if self.final_lr is None or rate == 1.0:
             return value
         if rate < 1.0:
             return xp.maximum(value, self.final_lr)
         return xp.minimum(value, self.final_lr)
+
+    def _looked_up(self, n: Any, whole: Any) -> list[Any]:
+        """The factors ``rate ** whole`` and ``rate ** (fraction / D)`` for an int64 array
+        of steps ``n`` (``whole = n // D``), each from a table of the values it takes
+        where those are few: the whole part spans a range of ``max - min + 1`` exponents,
+        the fraction ``D`` values (``n mod D``). A table holds what the power gives each
+        exponent in the array: the same numbers, each computed once."""
+        size, rate = self.decay_steps, self.decay_rate
+        low, high = int(whole.min()), int(whole.max())
+        if high - low < n.size // 2:
+            table = _whole_power(NUMPY, rate, np.arange(low, high + 1, dtype=np.int64))
+            index = whole - low if low else whole
+            if table.__class__ is Wide:
+                factors = [Wide(table.mantissa[index], table.exponent[index])]
+            else:
+                factors = [table[index]]
+        else:
+            factors = [_whole_power(NUMPY, rate, whole)]
+        if self.staircase:
+            return factors
+        fraction = n - whole * size  # n mod D (n >= 0), without the slower remainder
+        if size <= n.size // 2:
+            factors.append(np.power(rate, np.arange(size, dtype=np.int64) / size)[fraction])
+        else:
+            factors.append(np.power(rate, fraction / size))
+        return factors
 
     @property
     def length(self) -> int:
@@ -662,12 +828,14 @@ class InverseTimeDecay(Schedule):
     def _value(self, xp: Namespace, t: Any) -> Any:
         size, rate = self.decay_steps, self.decay_rate
         if rate == 0.0:
-            return xp.where(t >= 0, self.lr, self.lr)
-        p = t // size  # t / D as whole decays plus a fraction, the same on both paths
-        if not self.staircase:
-            p = p + (t % size) / size
+            return self.lr if xp is SCALAR else np.full(np.shape(t), self.lr)
+        # t / D (or its floor), to an ulp or two: the step as a float64 (rounded beyond
+        # 2**53), then divided; the value's relative error is about that of p.
+        p = _as_float(xp, t // size) if self.staircase else _as_float(xp, t) / size
         # Where r p would pass the largest float64, 1 is nothing beside it.
         limit = MAX_FLOAT / rate / 2.0
+        if xp is not SCALAR and (rate * (2.0**64 / size) <= limit or _largest(p) <= limit):
+            return self.lr / (1.0 + rate * p)  # the where's first arm everywhere
         near = self.lr / (1.0 + rate * xp.minimum(p, limit))
         far = self.lr / xp.maximum(p, 1.0) / rate
         return xp.where(p <= limit, near, far)
@@ -727,27 +895,46 @@ class PolynomialDecay(Schedule):
         self._set("power", _check_exponent("power", self.power))
         self._set("cycle", check_bool("cycle", self.cycle))
 
-    def _progress(self, xp: Namespace, t: Any) -> tuple[Any, Any]:
-        """``(1 - t / H, t / H)``: the weights of lr and final_lr when ``power`` is 1."""
+    def _horizon(self, xp: Namespace, t: Any) -> tuple[Any, Any, Any]:
+        """``(H - t, t, H)`` (``min(t, T)`` for ``t`` without ``cycle``): the steps left to
+        the horizon (exact), the steps done and the horizon, as float64 numbers for
+        arrays. With ``cycle`` the horizon is ``t`` plus the steps left (rounded once
+        beyond 2**53), exactly ``t`` at a multiple of ``T``: ``t / H`` is then 1."""
         n = self.total_steps
         if not self.cycle:
-            done = xp.minimum(t, n)
-            return (n - done) / n, done / n
-        left = t % n  # exact: integers stay integers
-        start = _as_float(xp, t - left)  # the last multiple of T at or below t (exact)
+            done = _upto(xp, t, n)
+            return n - done, done, n
+        if xp is not SCALAR and _is_whole(xp, t) and np.size(t) and np.max(t) <= _EXACT_INT - n:
+            # Every horizon a float64 counts exactly: T ceil(t / T) (t / T is below the next
+            # whole number by at least 1/T, more than its rounding), and T at step 0. The
+            # same numbers as below, in fewer passes.
+            here = _as_float(xp, t)
+            span = np.maximum(np.ceil(here / n) * n, n)
+            return span - here, here, span
+        if _is_whole(xp, t):  # integers: the last multiple of T below t (0 at t = 0)
+            below = (xp.maximum(t - 1, 0) // n) * n
+            gap = _as_float(xp, n - (t - below))  # in [0, T]: T at t = 0, 0 at multiples
+        else:
+            left = t % n  # exact
+            gap = xp.where(left == 0, xp.where(t == 0, float(n), 0.0), n - left)
         here = _as_float(xp, t)
-        span = xp.where(left == 0, xp.where(t == 0, float(n), here), start + n)
-        gap = xp.where(left == 0, xp.where(t == 0, float(n), 0.0), n - left)
-        return gap / span, here / span
+        return gap, here, here + gap
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        base, x = self._progress(xp, t)
+        return _by_blocks(self._formula, xp, t)
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
+        gap, here, span = self._horizon(xp, t)
         p = self.power
-        if self.final_lr > self.lr:
-            u = x if p == 1.0 else _one_minus_power(xp, base, x, p)
-            return mix(xp, self.lr, self.final_lr, None, u)
-        w = base if p == 1.0 else _weight_power(xp, base, x, p)
-        return mix(xp, self.lr, self.final_lr, w, None)
+        if self.final_lr > self.lr:  # the weight of final_lr: 1 - (1 - t/H) ** p
+            x = here / span
+            u = x if p == 1.0 else _one_minus_power(xp, gap / span, x, p)
+            return _blend(xp, self.lr, self.final_lr, None, u)
+        base = gap / span  # the weight of lr when p = 1: (H - t) / H
+        if p != 1.0:  # (its complement t / H only where the power is not by multiplication)
+            x = None if _small_whole(p) else here / span
+            base = _weight_power(xp, base, x, p)
+        return _blend(xp, self.lr, self.final_lr, base, None)
 
     @property
     def length(self) -> int:
