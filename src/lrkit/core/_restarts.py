@@ -120,13 +120,19 @@ class CosineRestarts(Schedule):
 
     Precision: with ``period_mult = 1`` the position in the cycle is exact at any step
     (integer arithmetic for an integer ``period``; an exact remainder otherwise). With
-    growing cycles the cycle is found exactly for cycle starts computed in double-double
-    arithmetic (about 104 bits: exact where a start has at most about 100 significant
-    bits, as with integer ``period`` and ``period_mult``, otherwise within 2**-100 of it),
-    and the position ``t - S_i`` is within one rounding of its value plus 2**-100
-    :math:`S_i`: a few ulps of the position up to 2**53 and beyond, where the step is
-    taken as the integer it is (never rounded to float64 first). Up to 10**7 steps the
-    rates are within a few ulps of the exact values, right at restarts and right before.
+    growing cycles, the starts :math:`S_i` are computed in double-double arithmetic (about
+    104 bits; exact where a start has at most about 100 significant bits, as with integer
+    ``period`` and ``period_mult``; otherwise within a relative 2**-100 for a few hundred
+    cycles, 2**-92 for 35,000 and 2**-75 for the 10**17 cycles of ``period_mult = 1 +
+    2**-52`` at 2**63 steps). The cycle is the exact one for those starts, and the
+    position ``t - S_i`` (and ``S_(i+1) - t``) is within one rounding of itself plus that
+    error of :math:`S_i`: far below an ulp of the step at any step (whole steps above
+    2**53 are taken as the integers they are, never rounded to float64 first), and a few
+    ulps of the position itself up to 10**7 steps but within about 1e-6 steps of a
+    fractional restart. Up to 10**7 steps the rates are within a few ulps of the exact
+    values (measured: at most 8e-16 relative), right at restarts and right before. An array
+    evaluates each cycle once (its start and end in a loop over the bits of the cycle
+    index), plus a logarithm per step.
 
     Args:
         lr: :math:`\eta_0`, the first peak (>= 0).
