@@ -99,7 +99,12 @@ def cosine_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
 
 def linear_mix(xp: Namespace, a: Any, b: Any, done: Any, span: Any) -> Any:
     """From ``a`` (``done = 0``) to ``b`` (``done = span``) along a straight line (it lands
-    exactly on ``b``)."""
+    exactly on ``b``): :func:`mix` with :func:`linear_weights`, computing only the weight
+    it uses."""
+    if isinstance(a, float) and isinstance(b, float):
+        if abs(b) > abs(a):
+            return mix(xp, a, b, None, done / span)
+        return mix(xp, a, b, (span - done) / span, None)
     return mix(xp, a, b, *linear_weights(xp, done, span))
 
 

@@ -11,15 +11,27 @@ for whole steps), so any whole step, however large, costs nothing in precision. 
 is a weighted mean of ``lr`` and ``final_lr`` (:func:`~lrkit.core._cosine.mix`) in which
 the weight of the larger end is computed on its own, without cancellation: next to the end
 of a decay to 0 a rate keeps its full relative precision. Where a formula raises a weight
-to a power (``exponent``, ``k``, ``power``), the complement ``1 - w ** p`` is computed as
-``-expm1(p * log(w))``, with ``log(w)`` taken from whichever of ``w`` and ``1 - w`` is
-known more precisely.
+to a power (``exponent``, ``k``, ``power``), a small whole power is taken by
+multiplication, and its complement ``1 - w ** p`` as ``(1 - w)(1 + w + ... + w^(p-1))``;
+otherwise the complement is ``-expm1(p * log(w))``, with ``log(w)`` taken as
+``log1p(-(1 - w))`` for ``p >= 1``, and for ``p < 1`` from whichever of ``w`` and
+``1 - w`` is known more precisely.
 
 Exponentials, logarithms and powers go through numpy's functions on both paths (on the
 one Python float of a single step, too): libm's and numpy's vectorised versions may differ
 by an ulp, and near the end of a k-decay or a powered cosine the formula magnifies that.
 numpy's function on one number gives what it gives inside an array, so a single step and
 an array of steps agree exactly.
+
+Speed (issue 9: a 10**6-step curve within twice a naive numpy expression of the formula).
+Choices that depend on the arguments are made once, in Python: only the weight a mix uses
+is computed, an end of 0 drops its term, a guard against overflow is left out where the
+arguments cannot overflow. An array of steps is converted to float64 in the pass that
+clips it, and a long array is evaluated in cache-sized blocks (:func:`_by_blocks`).
+ExponentialDecay looks its powers up in tables of the few exponents an array of whole
+steps needs. None of this changes a value: each formula is the same on a single step and
+in an array of any length (up to the rounding of powers beyond float64's normal range,
+as before).
 """
 
 from __future__ import annotations
@@ -61,6 +73,8 @@ _MAX_EXPONENT = 100.0
 _MAX_TANH_BOUND = 40.0
 #: Whole exponents up to here are raised by multiplication (a few ulps; no pow, no log).
 _SMALL_WHOLE = 8
+#: A quarter of the largest float64: a product below it leaves room for a sum or two.
+_QUARTER_MAX = MAX_FLOAT / 4.0
 #: Steps per block where a long array is evaluated block by block (:func:`_by_blocks`):
 #: 256 KiB of float64 per temporary.
 _BLOCK = 2**15
@@ -193,8 +207,11 @@ def _by_blocks(formula: Callable[[Namespace, Any], Any], xp: Namespace, t: Any) 
 
     A formula of several elementwise passes over a long array runs at the speed of
     memory; over blocks of :data:`_BLOCK` steps its temporaries stay in the processor's
-    cache, which is about twice as fast. Every value is the same (the formulas work step
-    by step; their choices of method give the same numbers whichever they take).
+    cache, which is about twice as fast. The values are the formula's on the whole array
+    (it works step by step, and its choices of method give the same numbers whichever it
+    takes), but for ExponentialDecay's powers beyond float64's normal range: with fewer of
+    them in a block, :meth:`~lrkit.core.Namespace.exact_power` rounds more of them one at
+    a time, as for a single step.
     """
     if xp is SCALAR or np.size(t) < 2 * _BLOCK:
         return formula(xp, t)
@@ -829,12 +846,19 @@ class InverseTimeDecay(Schedule):
         size, rate = self.decay_steps, self.decay_rate
         if rate == 0.0:
             return self.lr if xp is SCALAR else np.full(np.shape(t), self.lr)
-        # t / D (or its floor), to an ulp or two: the step as a float64 (rounded beyond
-        # 2**53), then divided; the value's relative error is about that of p.
+        if rate / size * 2.0**64 <= _QUARTER_MAX and (xp is not SCALAR or t < 2**64):
+            # r t / D (or r floor(t / D)) cannot come near the largest float64 for any
+            # array step (below 2**64): in one product, to an ulp or two, with the step
+            # as a float64 (rounded beyond 2**53); the value's relative error is about
+            # that of r t / D.
+            if self.staircase:
+                return self.lr / (1.0 + _as_float(xp, t // size) * rate)
+            return self.lr / (1.0 + _as_float(xp, t) * (rate / size))
+        # t / D (or its floor) as above, then r p guarded: where it would pass the
+        # largest float64, 1 is nothing beside it.
         p = _as_float(xp, t // size) if self.staircase else _as_float(xp, t) / size
-        # Where r p would pass the largest float64, 1 is nothing beside it.
         limit = MAX_FLOAT / rate / 2.0
-        if xp is not SCALAR and (rate * (2.0**64 / size) <= limit or _largest(p) <= limit):
+        if xp is not SCALAR and _largest(p) <= limit:
             return self.lr / (1.0 + rate * p)  # the where's first arm everywhere
         near = self.lr / (1.0 + rate * xp.minimum(p, limit))
         far = self.lr / xp.maximum(p, 1.0) / rate
