@@ -29,6 +29,7 @@ Run on its own: ``python benchmarks/bench_core.py`` (prints a table), or through
 from __future__ import annotations
 
 import argparse
+import bisect
 import math
 import statistics
 import sys
@@ -364,6 +365,57 @@ def family_cases(tl: Any) -> list[Case]:
         lrkit.PolynomialDecay(lr=LR, total_steps=P, final_lr=low, power=2.0, cycle=True),
         poly_cycle,
         poly_cycle_scalar,
+    )
+    bounds = [100_000, 300_000, 600_000, 900_000]
+    levels = [0.1, 0.05, 0.02, 0.01, 0.001]
+    add(
+        "PiecewiseConstant",
+        "boundaries=[1e5, 3e5, 6e5, 9e5], 5 values",
+        lrkit.PiecewiseConstant(boundaries=bounds, values=levels),
+        lambda t: np.asarray(levels)[np.searchsorted(bounds, t, side="right")],
+        lambda t: levels[bisect.bisect_right(bounds, t)],
+    )
+    knots, heights = [0, 10_000, 500_000, 1_000_000], [0.0, LR, 0.05, 0.0]
+    add(
+        "PiecewiseLinear",
+        "steps=[0, 1e4, 5e5, 1e6], values=[0, 0.1, 0.05, 0]",
+        lrkit.PiecewiseLinear(steps=knots, values=heights),
+        lambda t: np.interp(t, knots, heights),
+        lambda t: float(np.interp(t, knots, heights)),
+    )
+    period, mult, fade = 1000, 1.5, 0.9
+
+    def restarts(t: Any) -> Any:
+        i = np.floor(np.log1p(t * (mult - 1) / period) / np.log(mult))
+        start = period * (mult**i - 1) / (mult - 1)
+        return low + (LR * fade**i - low) * _half_cos((t - start) / (period * mult**i))
+
+    def restarts_scalar(t: int) -> float:
+        i = math.floor(math.log1p(t * (mult - 1) / period) / math.log(mult))
+        start = period * (mult**i - 1) / (mult - 1)
+        return (
+            low
+            + (LR * fade**i - low) * (1 + math.cos(math.pi * (t - start) / (period * mult**i))) / 2
+        )
+
+    add(
+        "CosineRestarts",
+        "period=1000, period_mult=1.5, decay=0.9, final_lr=1e-4",
+        lrkit.CosineRestarts(lr=LR, period=period, period_mult=mult, decay=fade, final_lr=low),
+        restarts,
+        restarts_scalar,
+    )
+    add(
+        "CosineRestarts",
+        "period=1000, decay=0.9, final_lr=1e-4",
+        lrkit.CosineRestarts(lr=LR, period=period, decay=fade, final_lr=low),
+        lambda t: low + (LR * fade ** (t // period) - low) * _half_cos((t % period) / period),
+        lambda t: (
+            low
+            + (LR * fade ** (t // period) - low)
+            * (1 + math.cos(math.pi * (t % period) / period))
+            / 2
+        ),
     )
     return out
 
