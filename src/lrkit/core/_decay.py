@@ -73,6 +73,9 @@ _MAX_EXPONENT = 100.0
 _MAX_TANH_BOUND = 40.0
 #: Whole exponents up to here are raised by multiplication (a few ulps; no pow, no log).
 _SMALL_WHOLE = 8
+#: A whole step beyond float64's range counts as this one (the end of time, for every
+#: formula here).
+_FLOAT_END = 2**1023
 #: A quarter of the largest float64: a product below it leaves room for a sum or two.
 _QUARTER_MAX = MAX_FLOAT / 4.0
 #: Steps per block where a long array is evaluated block by block (:func:`_by_blocks`):
@@ -191,7 +194,7 @@ def _upto(xp: Namespace, t: Any, total: int) -> Any:
     rounds to a float still >= ``total``), so that the formulas after it run on floats
     (an int array divided by an int is converted in a slower pass of its own)."""
     if xp is SCALAR:
-        return min(t, total)
+        return total if total < t else t  # min(t, total), without the call
     return np.minimum(t, float(total), dtype=np.float64)
 
 
@@ -202,8 +205,8 @@ def _is_whole(xp: Namespace, t: Any) -> bool:
     return bool(np.asarray(t).dtype.kind in "iu")
 
 
-def _by_blocks(formula: Callable[[Namespace, Any], Any], xp: Namespace, t: Any) -> Any:
-    """``formula(xp, t)``, for a long array of steps one block at a time.
+def _by_blocks(formula: Callable[[Namespace, Any], Any], t: Any) -> Any:
+    """``formula(NUMPY, t)``, for a long array of steps one block at a time.
 
     A formula of several elementwise passes over a long array runs at the speed of
     memory; over blocks of :data:`_BLOCK` steps its temporaries stay in the processor's
@@ -213,13 +216,13 @@ def _by_blocks(formula: Callable[[Namespace, Any], Any], xp: Namespace, t: Any) 
     them in a block, :meth:`~lrkit.core.Namespace.exact_power` rounds more of them one at
     a time, as for a single step.
     """
-    if xp is SCALAR or np.size(t) < 2 * _BLOCK:
-        return formula(xp, t)
+    if np.size(t) < 2 * _BLOCK:
+        return formula(NUMPY, t)
     steps = np.asarray(t)
     flat = steps.reshape(-1)
     out = np.empty(flat.shape, dtype=np.float64)
     for start in range(0, flat.size, _BLOCK):
-        out[start : start + _BLOCK] = formula(xp, flat[start : start + _BLOCK])
+        out[start : start + _BLOCK] = formula(NUMPY, flat[start : start + _BLOCK])
     return out.reshape(steps.shape)
 
 
@@ -232,7 +235,7 @@ def _as_float(xp: Namespace, t: Any) -> Any:
     """A whole step ``t`` as a float64 (rounded beyond 2**53; a Python int beyond float64's
     range is taken as 2**1023, which every formula here treats as the end of time)."""
     if xp is SCALAR:
-        return float(min(t, 2**1023)) if t.__class__ is int else float(t)
+        return float(min(t, _FLOAT_END)) if t.__class__ is int else float(t)
     return np.asarray(t, dtype=np.float64)
 
 
@@ -318,7 +321,7 @@ class LinearDecay(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         # linear_mix's weights, the used one only, from min(t, T) as a float for arrays.
@@ -377,7 +380,7 @@ class CosineDecay(Schedule):
         self._set("exponent", _check_exponent("exponent", self.exponent))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
@@ -441,7 +444,7 @@ class KDecay(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
@@ -549,7 +552,7 @@ class Rex(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
@@ -621,7 +624,7 @@ class Tanh(Schedule):
             fail("upper", f"a number > lower (lower={self.lower!r})", self.upper)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
@@ -739,7 +742,7 @@ class ExponentialDecay(Schedule):
             self._set("final_lr", final)
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         start = self.start_step
@@ -945,7 +948,7 @@ class PolynomialDecay(Schedule):
         return gap, here, here + gap
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        return _by_blocks(self._formula, xp, t)
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         gap, here, span = self._horizon(xp, t)
