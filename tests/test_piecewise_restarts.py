@@ -512,6 +512,167 @@ def test_cosine_restarts_beyond_its_arithmetic_is_a_clean_error() -> None:
 
 
 # ---------------------------------------------------------------------------------------
+# Long arrays (issue 9): sorted steps are computed by segment or cycle, whole periods from
+# tables, in blocks; the values are those of single steps and of the same steps shuffled.
+# ---------------------------------------------------------------------------------------
+
+CURVES: list[Any] = [
+    PiecewiseLinear(steps=[0, 10_000, 50_000, 100_000], values=[0.0, 0.1, 0.05, 0.0]),
+    PiecewiseLinear(steps=[3, 1000.5, 1001, 60_000.25, 2**53], values=[0.1, 0.1, 1e-8, 0.5, 1.0]),
+    PiecewiseLinear(steps=[7.5], values=[0.3]),
+    CosineRestarts(lr=0.1, period=1000, decay=0.9, final_lr=1e-4),  # tables, peaks < final
+    CosineRestarts(lr=0.1, period=1000, decay=0.9),
+    CosineRestarts(lr=0.1, period=999, final_lr=0.01, limit=40),  # tables past the limit
+    CosineRestarts(lr=0.1, period=7, decay=1.01, final_lr=0.05),  # peaks that grow
+    CosineRestarts(lr=0.1, period=60_000, decay=0.5, final_lr=0.02),  # whole cycles as slices
+    CosineRestarts(lr=0.1, period=2.5, decay=0.99, final_lr=1e-3),
+    CosineRestarts(lr=0.1, period=1000, period_mult=1.5, decay=0.9, final_lr=1e-4),
+    CosineRestarts(lr=0.1, period=10, period_mult=2, decay=0.1, final_lr=1e-3, limit=12),
+    CosineRestarts(lr=0.1, period=3.3, period_mult=1.001, decay=0.999, final_lr=1e-5),
+    CosineRestarts(lr=0.1, period=50, period_mult=1.0 + 2**-40, decay=0.999),  # many cycles
+    CosineRestarts(lr=0.1, period=1, period_mult=2.0, decay=0.99),  # a restart at 2**63 - 1
+]
+
+#: Runs of whole steps: (first, stride, count); past a block (2**14 steps) and 2**53.
+RUNS = [
+    (0, 1, 100_000),
+    (12_345, 3, 40_000),
+    (2**53 - 20_000, 1, 40_000),
+    (2**63 - 30_000, 1, 30_000),
+]
+
+
+def marks_of(schedule: Any, first: int, last: int, most: int = 3000) -> list[int]:
+    """The whole steps at or just after the knots or restarts from ``first`` to ``last``
+    (at most ``most``; restarts in mpmath, from the cycle the logarithm puts ``first`` in).
+    """
+    if isinstance(schedule, PiecewiseLinear):
+        return [math.ceil(k) for k in schedule.steps if first <= k <= last]
+    p, m = M(schedule.period), M(schedule.period_mult)
+    if m == 1:
+        i = int(mpmath.floor(first / p))
+    else:
+        i = max(int(mpmath.floor(mpmath.log1p(first * (m - 1) / p) / mpmath.log(m))) - 1, 0)
+    marks: list[int] = []
+    while len(marks) < most:
+        start = i * p if m == 1 else p * (m**i - 1) / (m - 1)
+        if start > last:
+            break
+        if start >= first:
+            marks.append(int(mpmath.ceil(start)))
+        i += 1
+    return marks
+
+
+@pytest.mark.parametrize("schedule", CURVES, ids=[repr(s)[:60] for s in CURVES])
+@pytest.mark.parametrize("run", RUNS, ids=["from-0", "stride-3", "past-2**53", "to-2**63"])
+def test_long_curves_are_single_steps(schedule: Any, run: tuple[int, int, int]) -> None:
+    first, stride, count = run
+    t = first + stride * np.arange(count, dtype=np.int64)
+    values = schedule(t)
+    # The same steps shuffled (computed step by step, not by slices), exactly.
+    order = np.random.default_rng(0).permutation(count)
+    np.testing.assert_array_equal(schedule(t[order]), values[order])
+    # Float steps (below 2**53; fractional ones as well), as whole steps, exactly.
+    if t[-1] < 2**53:
+        np.testing.assert_array_equal(schedule(t.astype(np.float64)), values)
+        halves = t.astype(np.float64) + 0.5
+        shuffled = schedule(halves[order])
+        np.testing.assert_array_equal(schedule(halves)[order], shuffled)
+    # Single steps: at and next to every knot or restart in the run, and at random.
+    picks = {0, count - 1, *np.random.default_rng(1).integers(0, count, 200).tolist()}
+    for mark in marks_of(schedule, first, int(t[-1])):
+        k = (mark - first) // stride
+        picks.update(j for j in (k - 1, k, k + 1) if 0 <= j < count)
+    for j in sorted(picks):
+        single = schedule(int(t[j]))
+        assert single == values[j] or abs(single - values[j]) <= 4.5e-16 * abs(single), j
+
+
+def test_long_curves_against_mpmath() -> None:
+    """Long arrays (whole periods from tables, growing cycles by slices) against the
+    definition, at and next to restarts and at random steps up to 10**7."""
+    for kwargs in [
+        dict(lr=0.1, period=1000, decay=0.99, final_lr=1e-4),
+        dict(lr=0.1, period=1000, period_mult=1.5, decay=0.9, final_lr=1e-4),
+        dict(lr=0.1, period=100, decay=0.8, limit=20, final_lr=1e-3),
+        dict(lr=0.1, period=10, period_mult=2, decay=0.1, final_lr=1e-3),
+    ]:
+        s = CosineRestarts(**kwargs)
+        reference = Restarts(**kwargs)
+        t = np.arange(0, LIMIT, 7, dtype=np.int64)
+        values = s(t)
+        picks = set(np.random.default_rng(2).integers(0, t.size, 150).tolist())
+        for mark in restart_marks(reference):
+            k = math.ceil(mark) // 7
+            picks.update(j for j in (k - 1, k, k + 1) if 0 <= j < t.size)
+        worst = max(relative_error(values[j], reference(int(t[j]))) for j in picks)
+        assert worst <= COSINE_ULPS, (kwargs, worst)
+    knots, heights = [0, 10_000, 500_000, 1_000_000], [0.0, 0.1, 0.05, 0.0]
+    line = PiecewiseLinear(steps=knots, values=heights)
+    t = np.arange(0, 1_200_000, 3, dtype=np.int64)
+    values = line(t)
+    picks = set(np.random.default_rng(3).integers(0, t.size, 300).tolist())
+    for k in knots:
+        picks.update(j for j in (k // 3 - 1, k // 3, k // 3 + 1) if 0 <= j < t.size)
+    worst = max(
+        relative_error(values[j], linear_reference(knots, heights, int(t[j]))) for j in picks
+    )
+    assert worst <= LINEAR_ULPS, worst
+
+
+@PROPERTY
+@given(
+    period=st.one_of(st.integers(1, 10**6), st.floats(1e-6, 1e6)),
+    period_mult=st.one_of(st.sampled_from([1.0, 2.0, 1.5, 1.0 + 2**-52]), st.floats(1.0, 4.0)),
+    step=st.one_of(st.integers(0, 10**7), st.integers(0, 2**63 - 1)),
+)
+def test_cycle_ends_cut_steps_exactly(period: float, period_mult: float, step: int) -> None:
+    """The steps are cut at each cycle's end compared exactly (in fractions) with its
+    double-double value: whole steps next to it, and the floats next to it."""
+    from lrkit.core._restarts import _counts_below
+
+    s = CosineRestarts(0.1, period, period_mult=period_mult)
+    p, m = float(period), float(period_mult)
+    if m == 1.0:
+        near = int(step // p)
+    else:
+        near = math.floor(math.log1p(step * (m - 1.0) / p) / math.log1p(m - 1.0))
+    cycles = np.arange(max(near - 20, 0), max(near - 20, 0) + 40, dtype=np.int64)
+    ends = s._bounds(*s._power_and_sum(lrkit.core._xp.NUMPY, cycles))[2:4]
+    exact = [Fraction(h) + Fraction(g) for h, g in zip(*(e.tolist() for e in ends), strict=True)]
+    exact = [x for x in exact if x < 2**64]
+    hi, lo = (e[: len(exact)] for e in ends)
+    whole = sorted(
+        {
+            k
+            for x in exact
+            for k in (math.floor(x) - 1, math.floor(x), math.ceil(x))
+            if 0 <= k < 2**63
+        }
+    )
+    t = np.array(whole, dtype=np.int64)
+    assert _counts_below(t, hi, lo) == [sum(1 for k in whole if k < x) for x in exact]
+    floats = sorted(
+        {
+            f
+            for x in exact
+            if x < 2**53
+            for f in (
+                math.nextafter(float(x), -math.inf),
+                float(x),
+                math.nextafter(float(x), math.inf),
+            )
+        }
+    )
+    if floats:
+        f = np.array(floats, dtype=np.float64)
+        assert _counts_below(f, hi, lo) == [
+            sum(1 for v in floats if Fraction(v) < x) for x in exact
+        ]
+
+
+# ---------------------------------------------------------------------------------------
 # Bad arguments
 # ---------------------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Piecewise schedules given by a table: PiecewiseConstant (steps) and PiecewiseLinear (knots).
 
 Both look the step up among the table's steps (``bisect`` for one step, a vectorised search
-for an array) and never branch in Python on a step's value. Whole steps of any size are
+for an array) and never branch in Python on a step's value. PiecewiseLinear cuts sorted
+steps (a curve) at the knots, and computes each segment's slice with its ends as numbers:
+the same operations as for a single step, without a lookup per step. Whole steps of any size are
 compared with the table exactly (the table's steps are at most 2**53, float64 numbers).
 """
 
@@ -13,10 +15,12 @@ from collections.abc import Iterable
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from lrkit.core._cosine import mix
 from lrkit.core._errors import MAX_COUNT, check_real, fail, fail_type
 from lrkit.core._schedule import Schedule, check_lr, schedule_class
-from lrkit.core._xp import Namespace
+from lrkit.core._xp import SCALAR, Namespace
 
 __all__ = ["PiecewiseConstant", "PiecewiseLinear"]
 
@@ -186,12 +190,62 @@ class PiecewiseLinear(Schedule):
         self._set("_tables", (starts, ends, spans, lows, highs))
 
     def _value(self, xp: Namespace, t: Any) -> Any:
+        if xp is not SCALAR:
+            t = np.asarray(t)
+            flat = t.reshape(-1)
+            if flat.size > 1 and bool((flat[1:] >= flat[:-1]).all()):
+                return self._curve(flat).reshape(t.shape)
         start, end, span, a, b = xp.lookup(self._edges, self._tables, t)
         # Flat before the first knot and from the last one on: t is held at the knot there
         # (both weights 0: the value is that knot's, exactly).
         t = xp.minimum(xp.maximum(t, start), end)
         value = mix(xp, a, b, (end - t) / span, (t - start) / span)
         return xp.where(a == b, a, value)
+
+    def _curve(self, t: Any) -> Any:
+        """The values at sorted steps (a 1-d array): each segment is a slice of them, with
+        its ends as numbers, and only the weight used computed, as for one step (the same
+        operations in the same order: the same values)."""
+        knots = self.steps
+        if t.dtype == np.int64:  # whole steps: t >= k is t >= ceil(k), in integers
+            cuts = np.searchsorted(t, np.array([math.ceil(k) for k in knots], dtype=np.int64))
+        else:  # (exact for whole steps too: a rounded step compares with a knot as it is)
+            cuts = np.searchsorted(t, np.array(knots, dtype=np.float64))
+        cut = cuts.tolist()
+        values = self.values
+        out = np.empty(t.shape, dtype=np.float64)
+        out[: cut[0]] = values[0]
+        out[cut[-1] :] = values[-1]
+        for j in range(len(knots) - 1):
+            low, high = cut[j], cut[j + 1]
+            if high <= low:
+                continue
+            a, b, chosen = values[j], values[j + 1], out[low:high]
+            if a == b:
+                chosen[...] = a
+                continue
+            start, end = knots[j], knots[j + 1]
+            span = end - start
+            steps = t[low:high]  # start <= steps < end: no clamp needed
+            # (A term whose end value is 0 is +0.0, and adding it changes nothing: values
+            # are >= 0. It is left out.)
+            if abs(b) > abs(a):  # a (1 - u) + b u, u = (t - start) / span
+                u = np.subtract(steps, start, out=chosen, dtype=np.float64)
+                u /= span
+                other = None if a == 0.0 else np.subtract(1.0, u)
+                u *= b
+                if other is not None:
+                    other *= a
+                    u += other
+            else:  # a w + b (1 - w), w = (end - t) / span
+                w = np.subtract(end, steps, out=chosen, dtype=np.float64)
+                w /= span
+                other = None if b == 0.0 else np.subtract(1.0, w)
+                w *= a
+                if other is not None:
+                    other *= b
+                    w += other
+        return out
 
     @property
     def length(self) -> int:

@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from lrkit.core._cosine import EXACT_INT, half_cosine, int_mod, mix
+from lrkit.core._cosine import EXACT_INT, half_cosine, int_mod
 from lrkit.core._errors import MAX_COUNT, check_int, check_real, fail
 from lrkit.core._schedule import Schedule, check_lr, schedule_class
-from lrkit.core._xp import SCALAR, Namespace
+from lrkit.core._xp import NUMPY, SCALAR, Namespace
 
 __all__ = ["CosineRestarts"]
 
@@ -41,6 +41,9 @@ _LARGEST_STEP = 2**512
 #: The smallest period: a millionth of a step (headroom for the cycle arithmetic).
 _MIN_PERIOD = 1e-6
 _LOW_BITS = 2047  # an int64 step above 2**53 is split at its 11 lowest bits
+#: Steps per block where a long array is computed block by block: the temporaries of a
+#: block stay in the processor's cache (and are not fresh memory, page by page).
+_BLOCK = 2**14
 
 
 # -- double-double arithmetic (Python floats or numpy arrays alike) ---------------------
@@ -130,9 +133,15 @@ class CosineRestarts(Schedule):
     2**53 are taken as the integers they are, never rounded to float64 first), and a few
     ulps of the position itself up to 10**7 steps but within about 1e-6 steps of a
     fractional restart. Up to 10**7 steps the rates are within a few ulps of the exact
-    values (measured: at most 8e-16 relative), right at restarts and right before. An array
-    evaluates each cycle once (its start and end in a loop over the bits of the cycle
-    index), plus a logarithm per step.
+    values (measured: at most 8e-16 relative), right at restarts and right before.
+
+    An array gives the values single steps give: each cycle's bounds and peak are computed
+    once (the bounds in a loop over the bits of the cycle index), and each step takes one
+    sine, of its distance to the end of its cycle (or from its start, where the peak has
+    decayed below ``final_lr``). Sorted steps (a curve) are cut into their cycles by
+    comparing them with the cycles' ends exactly, and each cycle's steps are a slice;
+    whole steps with a whole period and ``period_mult = 1`` look the weights up in a table
+    of one period; other steps find their cycle from a logarithm, then check it.
 
     Args:
         lr: :math:`\eta_0`, the first peak (>= 0).
@@ -335,42 +344,38 @@ class CosineRestarts(Schedule):
             flat = t.reshape(-1)
             if not flat.size:
                 return np.zeros(t.shape)
-            return np.asarray(self._values(xp, flat), dtype=np.float64).reshape(t.shape)
+            return np.asarray(self._array(flat), dtype=np.float64).reshape(t.shape)
         return self._values(xp, t)
 
     def _values(self, xp: Namespace, t: Any) -> Any:
+        """The rate at one step. The array paths below compute the same numbers by the same
+        operations, arranged by cycle: the peak ``lr * decay ** i`` and the choice of weight
+        are the cycle's, and only the weight chosen is computed (one sine)."""
         if self.period_mult == 1.0:
             i, done, left, length, past = self._steady_position(xp, t)
         else:
-            if xp is SCALAR:
-                if self._past_end is not None and t >= self._past_end:
-                    return self.final_lr
-                if t > _LARGEST_STEP:
-                    raise OverflowError("a step beyond 2**512 with growing cycles")
+            if self._past_end is not None and t >= self._past_end:
+                return self.final_lr
+            if t > _LARGEST_STEP:
+                raise OverflowError("a step beyond 2**512 with growing cycles")
             i, done, left, length = self._grown_position(xp, _exact_pair(xp, t))
-            past = False if self.limit is None else i >= self.limit
-        w = half_cosine(xp, left, length)  # the weight of the peak
-        if self.decay == 1.0:  # the peak, lr, is at least final_lr: mix() takes w alone
-            value = mix(xp, self.lr, self.final_lr, w, None)
-        else:
-            if self.limit is not None:  # (the peaks of cycles past the last are not needed)
-                i = xp.where(past, 0, i)
-            peak = xp.times(self.lr, xp.exact_power(self.decay, i))
-            if self.final_lr == 0.0:  # mix(peak, 0, w, u) is peak * w
-                value = peak * w
-            else:
-                value = mix(xp, peak, self.final_lr, w, half_cosine(xp, done, length))
-        if self.limit is None:
-            return value
-        return xp.where(past, self.final_lr, value)
+            past = self.limit is not None and i >= self.limit
+        if past:
+            return self.final_lr
+        peak = self.lr if self.decay == 1.0 else xp.times(self.lr, xp.exact_power(self.decay, i))
+        final = self.final_lr
+        if final > peak:  # (both >= 0) a peak decayed below final_lr: a cosine up to it
+            return _up(peak, final, half_cosine(xp, done, length))
+        return _down(peak, final, half_cosine(xp, left, length))
 
     def _steady_position(self, xp: Namespace, t: Any) -> tuple[Any, ...]:
         """``(i, t - S_i, S_(i+1) - t, period, past the end)`` for ``period_mult = 1``."""
         p = self.period
         whole = t.__class__ is int or (xp is not SCALAR and t.dtype.kind in "iu")
         if isinstance(p, int):
-            done = t % p  # exact: integers, or a float's exact remainder
             cycle: Any = t // p  # exact (a float step is below 2**53)
+            # exact: integers, or a float's exact remainder
+            done = t - cycle * p if whole and xp is not SCALAR else t % p
         else:
             done = int_mod(xp, t, p) if whole else t % p
             cycle = self._steady_cycle(xp, t, done) if self.decay != 1.0 else 0
@@ -401,6 +406,165 @@ class CosineRestarts(Schedule):
             big = t > EXACT_INT
             cycle[big] = [float((v * b) // a) for v in t[big].tolist()]
         return cycle
+
+    # -- arrays ---------------------------------------------------------------------------
+
+    def _array(self, t: Any) -> Any:
+        """The rates at a 1-d array of steps (int64, or float64 below 2**53)."""
+        p = self.period
+        steady = self.period_mult == 1.0
+        if steady and isinstance(p, int) and 4 * p <= t.size:
+            if t.dtype.kind == "f" and bool((t == np.floor(t)).all()):
+                t = t.astype(np.int64)  # whole steps (below 2**53) held as floats
+            if t.dtype == np.int64:
+                return self._tabled(t, p)
+        if (not steady or isinstance(p, int)) and _is_sorted(t):
+            curve = self._curve(t)
+            if curve is not None:
+                return curve
+        if steady:
+            return self._finish(*self._steady_position(NUMPY, t))
+        i, done, left, length = self._grown_position(NUMPY, _exact_pair(NUMPY, t))
+        return self._finish(i, done, left, length, None if self.limit is None else i >= self.limit)
+
+    def _peaks(self, cycles: Any) -> Any:
+        """``lr * decay ** i`` for an array of cycles (``lr`` for those past the limit, whose
+        rate is final_lr whatever it is), as a single step computes it."""
+        if self.limit is not None:
+            cycles = np.where(cycles >= self.limit, 0, cycles)
+        return NUMPY.times(self.lr, NUMPY.exact_power(self.decay, cycles))
+
+    def _finish(self, i: Any, done: Any, left: Any, length: Any, past: Any) -> Any:
+        """The rates from each step's cycle ``i``, its position ``done`` (and ``left`` to
+        the end) in its cycle of ``length`` steps, and whether it is past the limit."""
+        final = self.final_lr
+        if self.decay == 1.0:
+            value = _down(self.lr, final, half_cosine(NUMPY, left, length))
+        else:
+            cycles, where = _per_cycle(np.asarray(i))
+            peak = self._peaks(cycles)[where]
+            up = final > peak  # (both >= 0) the final rate's weight is taken
+            if not up.any():
+                value = _down(peak, final, half_cosine(NUMPY, left, length))
+            elif up.all():
+                value = _up(peak, final, half_cosine(NUMPY, done, length))
+            else:  # still one sine per step, of either position
+                x = half_cosine(NUMPY, np.where(up, done, left), length)
+                y = 1.0 - x
+                value = peak * np.where(up, y, x) + final * np.where(up, x, y)
+        if past is None or not np.any(past):
+            return value
+        return np.where(past, final, value)
+
+    def _tabled(self, t: Any, p: int) -> Any:
+        """Whole steps and a whole period (at most a quarter as many as steps): the weights
+        at each position in a cycle, and each cycle's peak and choice, in tables that each
+        step looks its numbers up in (the same products and sums as for a single step)."""
+        low, high = t.min().item() // p, t.max().item() // p
+        if high - low > max(64, t.size // 4):  # (sparse steps: as _finish takes them)
+            return self._finish(*self._steady_position(NUMPY, t))
+        cycles = np.arange(low, high + 1, dtype=np.int64)
+        positions = np.arange(p, dtype=np.int64)
+        length = float(p)
+        final = self.final_lr
+        w = half_cosine(NUMPY, p - positions, length)
+        past = np.zeros(cycles.shape, dtype=bool) if self.limit is None else cycles >= self.limit
+        peak: Any = None
+        rests: list[Any] | None = None
+        if self.decay == 1.0:  # rows of values: along a cycle; final_lr (past the limit)
+            factors = [_down(self.lr, final, w), np.full(p, final)]
+            row = past.astype(np.int64)
+        else:
+            peak = self._peaks(cycles)
+            if final == 0.0:  # peak * w (0 past the limit)
+                peak[past] = 0.0
+                factors, row = [w], np.zeros(cycles.shape, dtype=np.int64)
+            else:  # rows of (the peak's factor, the term added): w; u; past the limit
+                u = half_cosine(NUMPY, positions, length)
+                factors = [w, 1.0 - u, np.zeros(p)]
+                rests = [final * (1.0 - w), final * u, np.full(p, final)]
+                row = np.where(past, 2, (final > peak).astype(np.int64))
+        first_row, last_row = int(row.min()), int(row.max())
+        shift: Any = None
+        if first_row == last_row:  # one row for every cycle here
+            factor = factors[first_row]
+            rest = None if rests is None else rests[first_row]
+        else:
+            factor = np.concatenate(factors)
+            rest = None if rests is None else np.concatenate(rests)
+            shift = row * p
+        out = np.empty(t.shape, dtype=np.float64)
+        for a, b in _blocks(0, t.size):
+            steps, chosen = t[a:b], out[a:b]
+            i = steps // p
+            r = steps - i * p  # t % p
+            i -= low
+            if shift is not None:
+                r += shift[i]
+            if peak is None:
+                np.take(factor, r, out=chosen)
+                continue
+            np.take(peak, i, out=chosen)
+            chosen *= factor[r]
+            if rest is not None:
+                chosen += rest[r]
+        return out
+
+    def _curve(self, t: Any) -> Any:
+        """Sorted steps (a whole period where cycles do not grow): each cycle's steps are a
+        slice, cut where the steps reach the cycle's end (compared exactly), and computed
+        with the cycle's bounds, peak and choice as numbers, block by block. None where the
+        steps span more cycles than such a loop is worth.
+
+        The positions are those of a single step: ``t - S_i`` and ``S_(i+1) - t`` as
+        :func:`_difference` computes them (for cycles that do not grow, the remainder and
+        ``period`` minus it: the same numbers, each exact or rounded once)."""
+        limit = self.limit
+        p = self.period
+
+        def cycle_of(step: Any) -> int:
+            if self.period_mult == 1.0:
+                found = int(step // p)
+            elif self._past_end is not None and step >= self._past_end:
+                found = limit or 0
+            else:
+                found = self._grown_position(SCALAR, _exact_pair(SCALAR, step))[0]
+            return found if limit is None else min(found, limit)
+
+        low, high = cycle_of(t[0].item()), cycle_of(t[-1].item())
+        if high - low > 16 + t.size // 256:
+            return None
+        cycles = np.arange(low, high + 1, dtype=np.int64)
+        bounds = self._bounds(*self._power_and_sum(NUMPY, cycles))
+        cuts = [0, *_counts_below(t, bounds[2][:-1], bounds[3][:-1]), t.size]
+        s_hi, s_lo, e_hi, e_lo, length = (part.tolist() for part in bounds)
+        peaks = [self.lr] * cycles.size if self.decay == 1.0 else self._peaks(cycles).tolist()
+        # Whole steps beyond 2**53 are taken as pairs of floats whose sum they are.
+        paired = t.dtype.kind in "iu" and t[-1].item() > EXACT_INT
+        final = self.final_lr
+        out = np.empty(t.shape, dtype=np.float64)
+        for k, cycle in enumerate(range(low, high + 1)):
+            if limit is not None and cycle >= limit:
+                out[cuts[k] : cuts[k + 1]] = final
+                continue
+            peak, span = peaks[k], length[k]
+            up = final > peak  # (both >= 0) a cosine up to final_lr
+            # The position (from the start, or to the end), then its weight and the rate.
+            at_hi, at_lo = (s_hi[k], s_lo[k]) if up else (e_hi[k], e_lo[k])
+            for a, b in _blocks(cuts[k], cuts[k + 1]):
+                if paired:
+                    hi, lo = _exact_pair(NUMPY, t[a:b])
+                    x = hi - at_hi
+                    x += lo
+                else:
+                    x = np.subtract(t[a:b], at_hi, dtype=np.float64)
+                if up:  # ((t - S_i) + 0) - s_lo
+                    x -= at_lo
+                else:  # -(((t - S_(i+1)) + 0) - e_lo)
+                    np.subtract(at_lo, x, out=x)
+                weight = half_cosine(NUMPY, x, span)
+                _mix_into(out[a:b], peak, final, weight, up, x)
+        return out
 
     # -- description ----------------------------------------------------------------------
 
@@ -435,6 +599,91 @@ class CosineRestarts(Schedule):
             for n in range(1, self._shown_cycles() + 1)
             if (start := self._start_float(n)) <= MAX_COUNT
         )
+
+
+def _down(peak: Any, final: float, w: Any) -> Any:
+    """From the peak (``w = 1``) down to ``final`` (``w = 0``), for ``peak >= final``: the
+    weight of the larger end given, as :func:`lrkit.core._cosine.mix` takes it (with
+    ``final = 0``, exactly ``peak * w``: the added term is +0.0)."""
+    if final == 0.0:
+        return peak * w
+    return peak * w + final * (1.0 - w)
+
+
+def _up(peak: Any, final: float, u: Any) -> Any:
+    """From the peak (``u = 0``) up to ``final`` (``u = 1``), for ``final > peak``."""
+    return peak * (1.0 - u) + final * u
+
+
+def _mix_into(out: Any, peak: float, final: float, weight: Any, up: bool, scratch: Any) -> None:
+    """:func:`_up` (``up``, ``weight`` = u) or :func:`_down` (``weight`` = w) into ``out``,
+    with the same products and sum (``scratch``: an array of the same size to use)."""
+    if up:  # peak * (1 - u) + final * u
+        np.subtract(1.0, weight, out=scratch)
+        scratch *= peak
+        np.multiply(weight, final, out=out)
+        out += scratch
+    elif final == 0.0:  # peak * w
+        np.multiply(weight, peak, out=out)
+    else:  # peak * w + final * (1 - w)
+        np.subtract(1.0, weight, out=scratch)
+        scratch *= final
+        np.multiply(weight, peak, out=out)
+        out += scratch
+
+
+def _is_sorted(t: Any) -> bool:
+    """Whether the steps never decrease (block by block: the comparisons stay small)."""
+    if t.size < 2:
+        return False
+    for a, b in _blocks(0, t.size - 1):
+        if not bool((t[a + 1 : b + 1] >= t[a:b]).all()):
+            return False
+    return True
+
+
+def _per_cycle(i: Any) -> tuple[Any, Any]:
+    """The cycles among ``i`` (their range, or the distinct ones where the range is long)
+    and where each of ``i`` is among them."""
+    low, high = i.min().item(), i.max().item()
+    # (float cycles from 2**52 on are not all float64 numbers: not a range there)
+    if high - low <= max(64, i.size // 4) and (i.dtype.kind in "iu" or high < 2.0**52):
+        cycles = np.arange(low, high + 1, dtype=i.dtype)
+        return cycles, (i - low).astype(np.intp, copy=False)
+    cycles, where = np.unique(i, return_inverse=True)
+    return cycles, where.reshape(-1)
+
+
+def _blocks(first: int, end: int) -> Any:
+    """``(a, b)`` ranges of at most :data:`_BLOCK` covering ``first`` to ``end``."""
+    return ((a, min(a + _BLOCK, end)) for a in range(first, end, _BLOCK))
+
+
+def _counts_below(t: Any, hi: Any, lo: Any) -> list[int]:
+    """How many of the sorted steps ``t`` are below each double-double ``hi + lo`` (>= 0,
+    renormalised: ``|lo|`` at most half an ulp of ``hi``), compared exactly.
+
+    Whole steps are compared with the smallest integer at or above it: ``ceil(hi)`` where
+    ``hi`` is not a whole number (``lo`` is too small to cross one), else ``hi + ceil(lo)``.
+    Float steps with the smallest float64 at or above it: ``hi``, or the next float up where
+    ``lo > 0`` (below a power of two the floats are twice as dense, but ``lo`` then is at
+    most a quarter of ``hi``'s ulp).
+    """
+    high, low = np.asarray(hi, dtype=np.float64), np.asarray(lo, dtype=np.float64)
+    if t.dtype.kind not in "iu":
+        bound = np.where(low > 0.0, np.nextafter(high, np.inf), high)
+        found: Any = np.searchsorted(t, bound)
+        return [int(n) for n in found.tolist()]
+    top = np.where(high >= 2.0**63, 0.0, high)
+    whole = top == np.floor(top)
+    bound = np.ceil(top).astype(np.int64) + np.where(whole, np.ceil(low), 0.0).astype(np.int64)
+    # From 2**63 on (not an int64): above every step, but for 2**63 + lo with lo <= -1.
+    edge = (high == 2.0**63) & (low <= -1.0)
+    bound[edge] = np.int64(2**63 - 1) + (np.ceil(low[edge]) + 1.0).astype(np.int64)
+    beyond = (high >= 2.0**63) & ~edge
+    found = np.searchsorted(t, bound.astype(t.dtype))
+    found[beyond] = t.size
+    return [int(n) for n in found.tolist()]
 
 
 def _exact_pair(xp: Namespace, t: Any) -> tuple[Any, Any]:
