@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from lrkit.compose._arith import check_schedule
+from lrkit.compose._arith import Wrapper, check_schedule
 from lrkit.core import (
     SCALAR,
     Namespace,
@@ -58,7 +58,7 @@ def uniforms(seed: int, xp: Namespace, step: Any, draw: int) -> Any:
 
 
 @schedule_class
-class Noise(Schedule):
+class Noise(Wrapper):
     r"""A schedule with seeded multiplicative noise: the same seed, the same values.
 
     .. math:: \eta_t = S(t) \cdot \max(0,\ 1 + \sigma\, n_{\lfloor t \rfloor})
@@ -111,12 +111,6 @@ class Noise(Schedule):
             end = check_int("end_step", self.end_step, low=self.start_step + 1)
             self._set("end_step", end)
 
-    def _whole_steps_only(self) -> bool:
-        return self.of._whole_steps_only()
-
-    def _check_steps(self, largest: float) -> None:
-        self.of._check_steps(largest)
-
     def relative_noise(self, xp: Namespace, k: Any) -> Any:
         """:math:`\\sigma n_k` at whole steps ``k`` (before the window and the floor at -1)."""
         u = uniforms(self.seed, xp, k, 0)
@@ -143,15 +137,3 @@ class Noise(Schedule):
         if self.end_step is not None:
             inside &= k < self.end_step
         return np.where(inside, value * factor, value)
-
-    @property
-    def last_step(self) -> float | None:
-        return self.of.last_step
-
-    @property
-    def length(self) -> int | None:
-        return self.of.length
-
-    @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.of.boundaries

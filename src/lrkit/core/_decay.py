@@ -254,6 +254,17 @@ def _decay_length(total: int) -> int:
 # -- the schedules ----------------------------------------------------------------------
 
 
+class _Blocked(Schedule):
+    """A schedule whose formula (``_formula``) runs on long arrays block by block
+    (:func:`_by_blocks`) and on single steps directly."""
+
+    def _formula(self, xp: Namespace, t: Any) -> Any:
+        raise NotImplementedError
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
+
+
 @schedule_class
 class Constant(Schedule):
     r"""The same learning rate at every step.
@@ -287,7 +298,7 @@ class Constant(Schedule):
 
 
 @schedule_class
-class LinearDecay(Schedule):
+class LinearDecay(_Blocked):
     r"""A straight line from ``lr`` to ``final_lr`` over ``total_steps`` steps, then held.
 
     .. math::
@@ -320,9 +331,6 @@ class LinearDecay(Schedule):
         self._set("total_steps", _check_total(self.total_steps))
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
-
     def _formula(self, xp: Namespace, t: Any) -> Any:
         # linear_mix's weights, the used one only, from min(t, T) as a float for arrays.
         n = self.total_steps
@@ -341,7 +349,7 @@ class LinearDecay(Schedule):
 
 
 @schedule_class
-class CosineDecay(Schedule):
+class CosineDecay(_Blocked):
     r"""Half a cosine from ``lr`` to ``final_lr`` over ``total_steps`` steps, then held.
 
     .. math::
@@ -379,9 +387,6 @@ class CosineDecay(Schedule):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
         self._set("exponent", _check_exponent("exponent", self.exponent))
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
-
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
@@ -407,7 +412,7 @@ class CosineDecay(Schedule):
 
 
 @schedule_class
-class KDecay(Schedule):
+class KDecay(_Blocked):
     r"""k-decay: a cosine decay whose progress is raised to the power ``k``.
 
     .. math::
@@ -442,9 +447,6 @@ class KDecay(Schedule):
         self._set("total_steps", _check_total(self.total_steps))
         self._set("k", _check_exponent("k", self.k))
         self._set("final_lr", check_lr("final_lr", self.final_lr))
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
@@ -519,7 +521,7 @@ class InverseSqrt(Schedule):
 
 
 @schedule_class
-class Rex(Schedule):
+class Rex(_Blocked):
     r"""REX: the reflected-exponential profile, from ``lr`` to ``final_lr`` over ``total_steps``.
 
     .. math::
@@ -551,9 +553,6 @@ class Rex(Schedule):
         self._set("total_steps", _check_total(self.total_steps))
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
-
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
@@ -573,7 +572,7 @@ class Rex(Schedule):
 
 
 @schedule_class
-class Tanh(Schedule):
+class Tanh(_Blocked):
     r"""Hyperbolic-tangent decay from about ``lr`` to about ``final_lr`` over ``total_steps``.
 
     .. math::
@@ -623,9 +622,6 @@ class Tanh(Schedule):
         if not self.upper > self.lower:
             fail("upper", f"a number > lower (lower={self.lower!r})", self.upper)
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
-
     def _formula(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
@@ -653,7 +649,7 @@ class Tanh(Schedule):
 
 
 @schedule_class
-class ExponentialDecay(Schedule):
+class ExponentialDecay(_Blocked):
     r"""Exponential decay by ``decay_rate`` every ``decay_steps`` steps (optax, Keras).
 
     .. math::
@@ -740,9 +736,6 @@ class ExponentialDecay(Schedule):
                     self.final_lr,
                 )
             self._set("final_lr", final)
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         start = self.start_step
@@ -879,7 +872,7 @@ class InverseTimeDecay(Schedule):
 
 
 @schedule_class
-class PolynomialDecay(Schedule):
+class PolynomialDecay(_Blocked):
     r"""Polynomial decay from ``lr`` to ``final_lr`` (Keras' ``PolynomialDecay``).
 
     .. math::
@@ -946,9 +939,6 @@ class PolynomialDecay(Schedule):
             gap = xp.where(left == 0, xp.where(t == 0, float(n), 0.0), n - left)
         here = _as_float(xp, t)
         return gap, here, here + gap
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
     def _formula(self, xp: Namespace, t: Any) -> Any:
         gap, here, span = self._horizon(xp, t)
