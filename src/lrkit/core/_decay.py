@@ -27,7 +27,7 @@ Speed (issue 9: a 10**6-step curve within twice a naive numpy expression of the 
 Choices that depend on the arguments are made once, in Python: only the weight a mix uses
 is computed, an end of 0 drops its term, a guard against overflow is left out where the
 arguments cannot overflow. An array of steps is converted to float64 in the pass that
-clips it, and a long array is evaluated in cache-sized blocks (:func:`_by_blocks`).
+clips it (and :class:`~lrkit.Schedule` evaluates a long array in cache-sized blocks).
 ExponentialDecay looks its powers up in tables of the few exponents an array of whole
 steps needs. None of this changes a value: each formula is the same on a single step and
 in an array of any length (up to the rounding of powers beyond float64's normal range,
@@ -78,9 +78,6 @@ _SMALL_WHOLE = 8
 _FLOAT_END = 2**1023
 #: A quarter of the largest float64: a product below it leaves room for a sum or two.
 _QUARTER_MAX = MAX_FLOAT / 4.0
-#: Steps per block where a long array is evaluated block by block (:func:`_by_blocks`):
-#: 256 KiB of float64 per temporary.
-_BLOCK = 2**15
 #: An array of whole steps at least this long looks its powers up in a table of the few
 #: exponents it needs (the same numbers, computed once each).
 _TABLE_MIN = 64
@@ -205,27 +202,6 @@ def _is_whole(xp: Namespace, t: Any) -> bool:
     return bool(np.asarray(t).dtype.kind in "iu")
 
 
-def _by_blocks(formula: Callable[[Namespace, Any], Any], t: Any) -> Any:
-    """``formula(NUMPY, t)``, for a long array of steps one block at a time.
-
-    A formula of several elementwise passes over a long array runs at the speed of
-    memory; over blocks of :data:`_BLOCK` steps its temporaries stay in the processor's
-    cache, which is about twice as fast. The values are the formula's on the whole array
-    (it works step by step, and its choices of method give the same numbers whichever it
-    takes), but for ExponentialDecay's powers beyond float64's normal range: with fewer of
-    them in a block, :meth:`~lrkit.core.Namespace.exact_power` rounds more of them one at
-    a time, as for a single step.
-    """
-    if np.size(t) < 2 * _BLOCK:
-        return formula(NUMPY, t)
-    steps = np.asarray(t)
-    flat = steps.reshape(-1)
-    out = np.empty(flat.shape, dtype=np.float64)
-    for start in range(0, flat.size, _BLOCK):
-        out[start : start + _BLOCK] = formula(NUMPY, flat[start : start + _BLOCK])
-    return out.reshape(steps.shape)
-
-
 def _largest(x: Any) -> float:
     """The largest number in a float64 array (0 for an empty one)."""
     return float(np.max(x)) if np.size(x) else 0.0
@@ -252,17 +228,6 @@ def _decay_length(total: int) -> int:
 
 
 # -- the schedules ----------------------------------------------------------------------
-
-
-class _Blocked(Schedule):
-    """A schedule whose formula (``_formula``) runs on long arrays block by block
-    (:func:`_by_blocks`) and on single steps directly."""
-
-    def _formula(self, xp: Namespace, t: Any) -> Any:
-        raise NotImplementedError
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self._formula(xp, t) if xp is SCALAR else _by_blocks(self._formula, t)
 
 
 @schedule_class
@@ -298,7 +263,7 @@ class Constant(Schedule):
 
 
 @schedule_class
-class LinearDecay(_Blocked):
+class LinearDecay(Schedule):
     r"""A straight line from ``lr`` to ``final_lr`` over ``total_steps`` steps, then held.
 
     .. math::
@@ -331,7 +296,7 @@ class LinearDecay(_Blocked):
         self._set("total_steps", _check_total(self.total_steps))
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         # linear_mix's weights, the used one only, from min(t, T) as a float for arrays.
         n = self.total_steps
         done = _upto(xp, t, n)
@@ -349,7 +314,7 @@ class LinearDecay(_Blocked):
 
 
 @schedule_class
-class CosineDecay(_Blocked):
+class CosineDecay(Schedule):
     r"""Half a cosine from ``lr`` to ``final_lr`` over ``total_steps`` steps, then held.
 
     .. math::
@@ -387,7 +352,7 @@ class CosineDecay(_Blocked):
         self._set("final_lr", check_lr("final_lr", self.final_lr))
         self._set("exponent", _check_exponent("exponent", self.exponent))
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
         p = self.exponent
@@ -412,7 +377,7 @@ class CosineDecay(_Blocked):
 
 
 @schedule_class
-class KDecay(_Blocked):
+class KDecay(Schedule):
     r"""k-decay: a cosine decay whose progress is raised to the power ``k``.
 
     .. math::
@@ -448,7 +413,7 @@ class KDecay(_Blocked):
         self._set("k", _check_exponent("k", self.k))
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
         k = self.k
@@ -521,7 +486,7 @@ class InverseSqrt(Schedule):
 
 
 @schedule_class
-class Rex(_Blocked):
+class Rex(Schedule):
     r"""REX: the reflected-exponential profile, from ``lr`` to ``final_lr`` over ``total_steps``.
 
     .. math::
@@ -553,7 +518,7 @@ class Rex(_Blocked):
         self._set("total_steps", _check_total(self.total_steps))
         self._set("final_lr", check_lr("final_lr", self.final_lr))
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
         half = done / 2  # exact
@@ -572,7 +537,7 @@ class Rex(_Blocked):
 
 
 @schedule_class
-class Tanh(_Blocked):
+class Tanh(Schedule):
     r"""Hyperbolic-tangent decay from about ``lr`` to about ``final_lr`` over ``total_steps``.
 
     .. math::
@@ -622,7 +587,7 @@ class Tanh(_Blocked):
         if not self.upper > self.lower:
             fail("upper", f"a number > lower (lower={self.lower!r})", self.upper)
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         n = self.total_steps
         done = _upto(xp, t, n)
         # (1 - tanh x) / 2 = 1 / (1 + e^{2x}) is the weight of lr, (1 + tanh x) / 2 =
@@ -649,7 +614,7 @@ class Tanh(_Blocked):
 
 
 @schedule_class
-class ExponentialDecay(_Blocked):
+class ExponentialDecay(Schedule):
     r"""Exponential decay by ``decay_rate`` every ``decay_steps`` steps (optax, Keras).
 
     .. math::
@@ -737,7 +702,7 @@ class ExponentialDecay(_Blocked):
                 )
             self._set("final_lr", final)
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         start = self.start_step
         n = xp.maximum(t - start, 0) if start else t  # steps since the decay began
         size, rate = self.decay_steps, self.decay_rate
@@ -872,7 +837,7 @@ class InverseTimeDecay(Schedule):
 
 
 @schedule_class
-class PolynomialDecay(_Blocked):
+class PolynomialDecay(Schedule):
     r"""Polynomial decay from ``lr`` to ``final_lr`` (Keras' ``PolynomialDecay``).
 
     .. math::
@@ -940,7 +905,7 @@ class PolynomialDecay(_Blocked):
         here = _as_float(xp, t)
         return gap, here, here + gap
 
-    def _formula(self, xp: Namespace, t: Any) -> Any:
+    def _value(self, xp: Namespace, t: Any) -> Any:
         gap, here, span = self._horizon(xp, t)
         p = self.power
         if self.final_lr > self.lr:  # the weight of final_lr: 1 - (1 - t/H) ** p
