@@ -18,12 +18,12 @@ from lrkit.torch._adapter import DropIn
 SRC = pathlib.Path(lrkit.__file__).parent
 
 #: The layers, lowest first: a module may import from its own layer and those before it.
-LAYERS = ["core", "compose", "config", "torch", "tools"]
+LAYERS = ["core", "compose", "dialects", "config", "torch", "tools"]
 
 
 def layer_of(module: str) -> str:
     parts = module.split(".")
-    if len(parts) > 1 and parts[1] in ("core", "compose", "config", "torch"):
+    if len(parts) > 1 and parts[1] in ("core", "compose", "dialects", "config", "torch"):
         return parts[1]
     if module in ("lrkit", "lrkit._version"):
         return "core"  # the package's front door re-exports; checked below

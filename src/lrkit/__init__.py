@@ -15,6 +15,7 @@ for ``torch.optim.lr_scheduler``, which imports torch) and the tools (``lrkit.pl
 ``lrkit.gallery``, ``lrkit.preview``, the ``lrkit`` command).
 """
 
+from lrkit import dialects  # noqa: F401  (registers the peers' config types)
 from lrkit._version import __version__
 from lrkit.compose import schedules as _composed
 from lrkit.compose.schedules import *  # noqa: F403  (every combinator and preset)

@@ -57,12 +57,29 @@ else:
         return lambda decorator: decorator
 
 
+@overload
+def schedule_class(cls: S, *, name: str | None = None) -> S: ...
+
+
+@overload
+def schedule_class(cls: None = None, *, name: str | None = None) -> Callable[[S], S]: ...
+
+
 @dataclass_transform(frozen_default=True, eq_default=True)
-def schedule_class(cls: S) -> S:
-    """Class decorator: make ``cls`` a frozen dataclass and register its config name."""
-    wrapped = dataclasses.dataclass(frozen=True, repr=False)(cls)
-    REGISTRY[wrapped.__name__] = wrapped
-    return wrapped  # type: ignore[return-value]
+def schedule_class(cls: S | None = None, *, name: str | None = None) -> S | Callable[[S], S]:
+    """Class decorator: make ``cls`` a frozen dataclass and register its config name (the
+    class name, or ``name``: a peer's dialect registers ``"transformers.linear"``, say)."""
+
+    def register(target: S) -> S:
+        wrapped = dataclasses.dataclass(frozen=True, repr=False)(target)
+        key = name or wrapped.__name__
+        if key in REGISTRY and REGISTRY[key].__qualname__ != wrapped.__qualname__:
+            raise TypeError(f"config type {key!r} is registered twice")
+        wrapped.config_type = key
+        REGISTRY[key] = wrapped
+        return wrapped  # type: ignore[return-value]
+
+    return register if cls is None else register(cls)
 
 
 class Schedule:
@@ -86,6 +103,8 @@ class Schedule:
 
     #: Whether steps must be whole numbers (schedules defined by a running product).
     integer_steps: ClassVar[bool] = False
+    #: The config ``type`` (set by :func:`schedule_class`: the class name unless given).
+    config_type: ClassVar[str] = ""
 
     def _whole_steps_only(self) -> bool:
         """Whether this schedule (or a schedule inside it) is defined on whole steps only."""
@@ -338,7 +357,7 @@ class Schedule:
 
     def to_config(self) -> dict[str, Any]:
         """A JSON-serialisable dict that :func:`lrkit.from_config` turns back into this schedule."""
-        config: dict[str, Any] = {"type": type(self).__name__}
+        config: dict[str, Any] = {"type": self.config_type or type(self).__name__}
         for field in arguments(self):
             config[field.name] = _plain(getattr(self, field.name), field.name, self)
         return config

@@ -1,0 +1,7 @@
+"""The peers' schedules under their own names and arguments (issue 10): each peer's
+module here (``lrkit.dialects.transformers``, ...) defines its schedules as presets over
+lrkit's combinators, registered as config types ``"<peer>.<name>"``; ``lrkit.<peer>`` is
+the short public name of the same module. Importing this package registers them all.
+"""
+
+__all__: list[str] = []
