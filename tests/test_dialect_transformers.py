@@ -14,6 +14,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+import strategies_transformers  # tests/ is on sys.path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lrkit
 from lrkit import transformers as hf
@@ -277,3 +280,42 @@ def test_names_match_transformers() -> None:
     ours = set(hf.__all__)
     theirs = {s.value for s in SchedulerType} - {"reduce_lr_on_plateau", "greedy"}
     assert ours == theirs
+
+
+def _lambda_reference(spec_kwargs: dict[str, Any], name: str) -> Any:
+    """transformers' scheduler for a drawn spec: its value at step t is base lr times its
+    multiplier at t (what torch's LambdaLR computes at last_epoch = t)."""
+    kwargs = dict(spec_kwargs)
+    lr = kwargs.pop("lr")
+    w = kwargs.pop("num_warmup_steps", None)
+    n = kwargs.pop("num_training_steps", None)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scheduler = transformers.get_scheduler(
+            name,
+            optimizer,
+            num_warmup_steps=w,
+            num_training_steps=n,
+            scheduler_specific_kwargs=kwargs,
+        )
+    factor = scheduler.lr_lambdas[0]
+    return lambda t: lr * factor(t)
+
+
+@pytest.mark.parametrize("family", sorted(strategies_transformers.FAMILIES))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_drawn_configurations_match_transformers(family: str, data: st.DataObject) -> None:
+    """Random arguments (families' strategies), steps around every boundary and far past."""
+    spec = data.draw(strategies_transformers.FAMILIES[family], label="spec")
+    name = family.split(".", 1)[1]
+    s = spec.build()
+    reference = _lambda_reference(dict(spec.kwargs), name)
+    edges = [int(b) for b in s.boundaries] + [0]
+    near = [max(0, e + d) for e in edges for d in (-1, 0, 1)]
+    steps = sorted(
+        set(near + data.draw(st.lists(st.integers(0, 10**7), max_size=8), label="steps"))
+    )
+    for t in steps:
+        assert s(t) == reference(t), t
