@@ -12,12 +12,18 @@ import strategies
 import strategies_compose
 import strategies_decay
 import strategies_piecewise
+import strategies_transformers
 from hypothesis import strategies as st
 
 #: Family name ("Type" or "Type-variant") -> strategy drawing a ``strategies.Spec``.
 FAMILIES: dict[str, st.SearchStrategy[Any]] = dict(strategies.FAMILIES)
 #: (config, schedule) pairs written by hand for the newer types (tests/test_config.py).
 BY_HAND: list[tuple[dict[str, Any], Any]] = []
-for _module in (strategies_decay, strategies_piecewise, strategies_compose):
+for _module in (
+    strategies_decay,
+    strategies_piecewise,
+    strategies_compose,
+    strategies_transformers,
+):
     FAMILIES.update(_module.FAMILIES)
     BY_HAND += _module.BY_HAND
