@@ -23,14 +23,19 @@ from lrkit.config import from_config
 from lrkit.core import Expr, InvalidType, InvalidValue, Schedule, schedules
 from lrkit.core.schedules import *  # noqa: F403  (every schedule class)
 
+#: The peers whose schedules lrkit speaks (``lrkit.transformers``, ...), loaded on first use.
+PEERS = ("transformers", "optax", "keras", "timm")
+
 
 def __getattr__(name: str) -> object:
     # ``lrkit.plot`` (the module is callable: ``lrkit.plot(schedule)``) imports
     # matplotlib, so it is loaded on first use, never by ``import lrkit``.
-    if name == "plot":
+    if name in ("plot", *PEERS):
         import importlib
+        import importlib.util
 
-        return importlib.import_module("lrkit.plot")
+        if importlib.util.find_spec(f"lrkit.{name}") is not None:
+            return importlib.import_module(f"lrkit.{name}")
     raise AttributeError(f"module 'lrkit' has no attribute {name!r}")
 
 
