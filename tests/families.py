@@ -11,6 +11,7 @@ from typing import Any
 import strategies
 import strategies_compose
 import strategies_decay
+import strategies_optax
 import strategies_piecewise
 from hypothesis import strategies as st
 
@@ -18,6 +19,6 @@ from hypothesis import strategies as st
 FAMILIES: dict[str, st.SearchStrategy[Any]] = dict(strategies.FAMILIES)
 #: (config, schedule) pairs written by hand for the newer types (tests/test_config.py).
 BY_HAND: list[tuple[dict[str, Any], Any]] = []
-for _module in (strategies_decay, strategies_piecewise, strategies_compose):
+for _module in (strategies_decay, strategies_piecewise, strategies_compose, strategies_optax):
     FAMILIES.update(_module.FAMILIES)
     BY_HAND += _module.BY_HAND

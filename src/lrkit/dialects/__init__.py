@@ -4,4 +4,6 @@ lrkit's combinators, registered as config types ``"<peer>.<name>"``; ``lrkit.<pe
 the short public name of the same module. Importing this package registers them all.
 """
 
-__all__: list[str] = []
+from lrkit.dialects import optax
+
+__all__: list[str] = ["optax"]

@@ -1,0 +1,125 @@
+"""Hypothesis strategies for lrkit.optax's schedules (merged into families.FAMILIES).
+
+A spec's kind is the config type (``"optax.linear_schedule"``); it builds through the
+function of lrkit.optax of that name. Counts cover optax's edge arguments: no transition
+(``transition_steps <= 0``) and a negative ``transition_begin`` (0 for optax).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+from strategies import Spec, lrs  # tests/ is on sys.path
+
+import lrkit.optax
+from lrkit.core import Schedule
+
+
+@dataclass(frozen=True)
+class OptaxSpec(Spec):
+    """A spec built by ``lrkit.optax.<name>(**kwargs)`` (kind ``"optax.<name>"``)."""
+
+    def build(self) -> Schedule:
+        function = getattr(lrkit.optax, self.kind.split(".", 1)[1])
+        built: Schedule = function(**self.kwargs)
+        return built
+
+
+def counts() -> st.SearchStrategy[int]:
+    return st.one_of(st.integers(1, 50), st.integers(1, 10**6))
+
+
+def transition_steps() -> st.SearchStrategy[int]:
+    return st.one_of(counts(), st.integers(-5, 0))
+
+
+def begins() -> st.SearchStrategy[int]:
+    return st.one_of(st.just(0), st.integers(-5, 50), st.integers(0, 10**6))
+
+
+def exponents() -> st.SearchStrategy[float]:
+    return st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]), st.floats(0.0, 10.0))
+
+
+@st.composite
+def constant_schedule(draw: Any) -> Spec:
+    return OptaxSpec("optax.constant_schedule", {"value": draw(lrs())})
+
+
+@st.composite
+def linear_schedule(draw: Any) -> Spec:
+    kwargs = {
+        "init_value": draw(lrs()),
+        "end_value": draw(lrs()),
+        "transition_steps": draw(transition_steps()),
+    }
+    if draw(st.booleans()):
+        kwargs["transition_begin"] = draw(begins())
+    return OptaxSpec("optax.linear_schedule", kwargs)
+
+
+@st.composite
+def polynomial_schedule(draw: Any) -> Spec:
+    kwargs = {
+        "init_value": draw(lrs()),
+        "end_value": draw(lrs()),
+        "power": draw(exponents()),
+        "transition_steps": draw(transition_steps()),
+    }
+    if draw(st.booleans()):
+        kwargs["transition_begin"] = draw(begins())
+    return OptaxSpec("optax.polynomial_schedule", kwargs)
+
+
+@st.composite
+def cosine_decay_schedule(draw: Any) -> Spec:
+    kwargs: dict[str, Any] = {"init_value": draw(lrs()), "decay_steps": draw(counts())}
+    if draw(st.booleans()):
+        kwargs["alpha"] = draw(st.one_of(st.sampled_from([0.0, 0.1, 1.0]), st.floats(0.0, 2.0)))
+    if draw(st.booleans()):
+        kwargs["exponent"] = draw(exponents())
+    return OptaxSpec("optax.cosine_decay_schedule", kwargs)
+
+
+FAMILIES: dict[str, st.SearchStrategy[Any]] = {
+    "optax.constant_schedule": constant_schedule(),
+    "optax.linear_schedule": linear_schedule(),
+    "optax.polynomial_schedule": polynomial_schedule(),
+    "optax.cosine_decay_schedule": cosine_decay_schedule(),
+}
+
+#: (config, the same schedule built in Python) for every type of this module.
+BY_HAND: list[tuple[dict[str, Any], Any]] = [
+    ({"type": "optax.constant_schedule", "value": 0.1}, lrkit.optax.constant_schedule(0.1)),
+    (
+        {
+            "type": "optax.linear_schedule",
+            "init_value": 0.1,
+            "end_value": 0.001,
+            "transition_steps": 100,
+            "transition_begin": 10,
+        },
+        lrkit.optax.linear_schedule(0.1, 0.001, 100, 10),
+    ),
+    (
+        {
+            "type": "optax.polynomial_schedule",
+            "init_value": 0.1,
+            "end_value": 0.0,
+            "power": 2.0,
+            "transition_steps": 50,
+        },
+        lrkit.optax.polynomial_schedule(0.1, 0.0, 2.0, 50),
+    ),
+    (
+        {
+            "type": "optax.cosine_decay_schedule",
+            "init_value": 0.1,
+            "decay_steps": 100,
+            "alpha": 0.1,
+        },
+        lrkit.optax.cosine_decay_schedule(0.1, 100, alpha=0.1),
+    ),
+]
