@@ -83,11 +83,70 @@ def cosine_decay_schedule(draw: Any) -> Spec:
     return OptaxSpec("optax.cosine_decay_schedule", kwargs)
 
 
+@st.composite
+def exponential_decay(draw: Any, growth: bool = False) -> Spec:
+    kwargs: dict[str, Any] = {
+        "init_value": draw(lrs()),
+        "transition_steps": draw(transition_steps()),
+    }
+    if growth:  # no bound: grows to float64's largest number
+        kwargs["decay_rate"] = draw(st.one_of(st.sampled_from([1.01, 2.0]), st.floats(1.0, 10.0)))
+    else:
+        kwargs["end_value"] = draw(st.one_of(st.none(), lrs()))
+        bounded = kwargs["end_value"] is not None
+        kwargs["decay_rate"] = draw(
+            st.one_of(
+                st.sampled_from([0.0, 0.1, 0.5, 0.96, 1.0]),
+                st.floats(0.0, 10.0 if bounded else 1.0),
+            )
+        )
+    if draw(st.booleans()):
+        kwargs["transition_begin"] = draw(begins())
+    if draw(st.booleans()):
+        kwargs["staircase"] = draw(st.booleans())
+    return OptaxSpec("optax.exponential_decay", kwargs)
+
+
+@st.composite
+def piecewise_constant_schedule(draw: Any) -> Spec:
+    kwargs: dict[str, Any] = {"init_value": draw(lrs())}
+    if draw(st.booleans()):
+        kwargs["boundaries_and_scales"] = draw(
+            st.dictionaries(
+                st.one_of(st.integers(-5, 50), st.integers(0, 10**6)),
+                st.one_of(st.sampled_from([0.0, 0.1, 0.5, 2.0]), st.floats(0.0, 10.0)),
+                max_size=5,
+            )
+        )
+    return OptaxSpec("optax.piecewise_constant_schedule", kwargs)
+
+
+@st.composite
+def piecewise_interpolate_schedule(draw: Any) -> Spec:
+    kwargs: dict[str, Any] = {
+        "interpolate_type": draw(st.sampled_from(["linear", "cosine"])),
+        "init_value": draw(lrs()),
+    }
+    if draw(st.booleans()):
+        kwargs["boundaries_and_scales"] = draw(
+            st.dictionaries(
+                st.one_of(st.integers(-5, 50), st.integers(0, 10**6)),
+                st.one_of(st.sampled_from([0.0, 0.1, 0.5, 2.0]), st.floats(0.0, 10.0)),
+                max_size=5,
+            )
+        )
+    return OptaxSpec("optax.piecewise_interpolate_schedule", kwargs)
+
+
 FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.constant_schedule": constant_schedule(),
     "optax.linear_schedule": linear_schedule(),
     "optax.polynomial_schedule": polynomial_schedule(),
     "optax.cosine_decay_schedule": cosine_decay_schedule(),
+    "optax.exponential_decay": exponential_decay(),
+    "optax.exponential_decay-growth": exponential_decay(growth=True),
+    "optax.piecewise_constant_schedule": piecewise_constant_schedule(),
+    "optax.piecewise_interpolate_schedule": piecewise_interpolate_schedule(),
 }
 
 #: (config, the same schedule built in Python) for every type of this module.
@@ -121,5 +180,33 @@ BY_HAND: list[tuple[dict[str, Any], Any]] = [
             "alpha": 0.1,
         },
         lrkit.optax.cosine_decay_schedule(0.1, 100, alpha=0.1),
+    ),
+    (
+        {
+            "type": "optax.exponential_decay",
+            "init_value": 0.1,
+            "transition_steps": 10,
+            "decay_rate": 0.5,
+            "staircase": True,
+            "end_value": 0.001,
+        },
+        lrkit.optax.exponential_decay(0.1, 10, 0.5, staircase=True, end_value=0.001),
+    ),
+    (
+        {
+            "type": "optax.piecewise_constant_schedule",
+            "init_value": 0.1,
+            "boundaries_and_scales": {"100": 0.1, "50": 0.5},
+        },
+        lrkit.optax.piecewise_constant_schedule(0.1, {50: 0.5, 100: 0.1}),
+    ),
+    (
+        {
+            "type": "optax.piecewise_interpolate_schedule",
+            "interpolate_type": "cosine",
+            "init_value": 0.1,
+            "boundaries_and_scales": [[100, 0.1], [50, 0.5]],
+        },
+        lrkit.optax.piecewise_interpolate_schedule("cosine", 0.1, {50: 0.5, 100: 0.1}),
     ),
 ]

@@ -11,19 +11,37 @@ values agree with optax to the last bit or two. Values are learning rates: they 
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lrkit.core import Namespace, Schedule, check_int, check_real, schedule_class
+import numpy as np
+
+from lrkit.core import (
+    NUMPY,
+    Namespace,
+    Schedule,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    fail,
+    schedule_class,
+)
 
 __all__ = [
     "constant_schedule",
     "cosine_decay_schedule",
+    "exponential_decay",
     "linear_schedule",
+    "piecewise_constant_schedule",
+    "piecewise_interpolate_schedule",
     "polynomial_schedule",
 ]
 
 #: The largest step count optax's arguments may hold here (every count is exact in float64).
 MAX_COUNT = 2**53
+MAX_FLOAT = sys.float_info.max
 
 
 def _rate(name: str, value: Any) -> float:
@@ -34,6 +52,15 @@ def _rate(name: str, value: Any) -> float:
 def _count(name: str, value: Any) -> int:
     """A step count optax accepts below zero (meaning 0 there): any integer up to 2**53."""
     return check_int(name, value, low=-MAX_COUNT, high=MAX_COUNT)
+
+
+def _power(xp: Namespace, base: Any, exponent: float) -> Any:
+    """``base ** exponent`` as libm's ``pow`` rounds it on both paths, as XLA's does (numpy's
+    ``power`` on arrays takes a faster route that may differ by an ulp)."""
+    if xp is NUMPY:
+        with np.errstate(over="ignore"):
+            return np.float_power(base, exponent)
+    return xp.power(base, exponent)
 
 
 class _OptaxSchedule(Schedule):
@@ -194,7 +221,7 @@ class _PolynomialSchedule(_Transition):
         self._set("power", check_real("power", self.power, low=0.0))
 
     def _curve(self, xp: Namespace, frac: Any) -> Any:
-        return xp.power(frac, self.power)
+        return _power(xp, frac, self.power)
 
 
 @schedule_class(name="optax.cosine_decay_schedule")
@@ -237,7 +264,7 @@ class _CosineDecaySchedule(_OptaxSchedule):
     def _value(self, xp: Namespace, t: Any) -> Any:
         count = xp.minimum(t, self.decay_steps) * 1.0  # optax counts in floats
         cosine = 0.5 * (1 + xp.cos(math.pi * count / self.decay_steps))
-        decayed = (1 - self.alpha) * xp.power(cosine, self.exponent) + self.alpha
+        decayed = (1 - self.alpha) * _power(xp, cosine, self.exponent) + self.alpha
         return self.init_value * decayed
 
     @property
@@ -247,6 +274,254 @@ class _CosineDecaySchedule(_OptaxSchedule):
     @property
     def boundaries(self) -> tuple[float, ...]:
         return (float(self.decay_steps),)
+
+
+@schedule_class(name="optax.exponential_decay")
+class _ExponentialDecay(_OptaxSchedule):
+    r"""optax's ``exponential_decay``: ``init_value`` times ``decay_rate`` to the power of
+    the steps since ``transition_begin`` over ``transition_steps``, optionally stepwise and
+    clipped at ``end_value``.
+
+    .. math::
+        \eta_t = \operatorname{clip}_E\big(I\, r^{p_t}\big) \text{ for } t > B,
+        \quad \eta_t = \operatorname{clip}_E(I) \text{ for } t \le B, \qquad
+        p_t = \frac{t - B}{T} \;\text{(floored if staircase)}
+
+    with :math:`I` = ``init_value``, :math:`r` = ``decay_rate``, :math:`T` =
+    ``transition_steps``, :math:`B` = ``transition_begin``; :math:`\operatorname{clip}_E`
+    is :math:`\max(\cdot, E)` when :math:`r < 1` and :math:`\min(\cdot, E)` when
+    :math:`r \ge 1` (:math:`E` = ``end_value``; no clip when it is None). As in optax, a
+    ``transition_steps <= 0`` or a ``decay_rate`` of 0 gives the constant :math:`I`
+    (unclipped), and a negative ``transition_begin`` counts as 0. A ``decay_rate > 1``
+    without ``end_value`` grows without bound: to float64's largest number, where optax's
+    float64 value becomes inf (or NaN, for ``init_value`` 0).
+
+    Args:
+        init_value: :math:`I` (>= 0).
+        transition_steps: :math:`T` (an integer; <= 0 means no decay).
+        decay_rate: :math:`r` (>= 0; 0 means no decay).
+        transition_begin: :math:`B` (an integer; below 0 means 0). Default 0.
+        staircase: floor :math:`p_t` (decay at whole multiples of :math:`T`). Default False.
+        end_value: :math:`E`, the bound (>= 0) or None. Default None.
+
+    From optax (``optax.exponential_decay``).
+
+    >>> s = exponential_decay(init_value=1.0, transition_steps=10, decay_rate=0.5)
+    >>> [s(t) for t in (0, 10, 20, 5)]
+    [1.0, 0.5, 0.25, 0.7071067811865476]
+    """
+
+    init_value: float
+    transition_steps: int
+    decay_rate: float
+    transition_begin: int = 0
+    staircase: bool = False
+    end_value: float | None = None
+
+    def __post_init__(self) -> None:
+        self._set("init_value", _rate("init_value", self.init_value))
+        self._set("transition_steps", _count("transition_steps", self.transition_steps))
+        self._set("decay_rate", check_real("decay_rate", self.decay_rate, low=0.0))
+        self._set("transition_begin", _count("transition_begin", self.transition_begin))
+        self._set("staircase", check_bool("staircase", self.staircase))
+        if self.end_value is not None:
+            self._set("end_value", _rate("end_value", self.end_value))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        if self.transition_steps <= 0 or self.decay_rate == 0:  # optax: a constant
+            return t * 0.0 + self.init_value
+        since = t - max(self.transition_begin, 0)
+        p = since / self.transition_steps
+        if self.staircase:
+            p = xp.floor(p)
+        # A growing power saturates at float64's largest number (optax's reaches inf, and
+        # 0 * inf = NaN for a zero init_value): the product stays finite and >= 0.
+        init = self.init_value
+        grown = xp.minimum(init * _power(xp, self.decay_rate, p), MAX_FLOAT) if init else t * 0.0
+        decayed = xp.where(since <= 0, init, grown)
+        if self.end_value is None:
+            return decayed
+        clip = xp.maximum if self.decay_rate < 1.0 else xp.minimum
+        return clip(decayed, self.end_value)
+
+    @property
+    def length(self) -> int:
+        begin = max(self.transition_begin, 0)
+        return begin + 5 * max(self.transition_steps, 1) + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(max(self.transition_begin, 0)),)
+
+
+def _boundary(key: Any) -> int:
+    """A boundary of ``boundaries_and_scales``: an integer, or a JSON key such as ``"100"``."""
+    if isinstance(key, str):
+        text = key.strip()
+        if not text.lstrip("+-").isdigit():
+            fail("boundaries_and_scales", "keys are integer steps", key)
+        key = int(text)
+    return check_int("boundaries_and_scales", key, low=-MAX_COUNT, high=MAX_COUNT)
+
+
+def _boundaries_and_scales(value: Any) -> tuple[tuple[int, float], ...]:
+    """optax's ``{step: scale}`` as sorted ``(step, scale)`` pairs (from a dict, a JSON
+    object with string keys, or a list of pairs)."""
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        items = []
+        for item in value:
+            if not isinstance(item, Sequence) or isinstance(item, str) or len(item) != 2:
+                fail("boundaries_and_scales", "a {step: scale} dict or [step, scale] pairs", item)
+            items.append((item[0], item[1]))
+    else:
+        fail("boundaries_and_scales", "a {step: scale} dict or [step, scale] pairs", value)
+    pairs: dict[int, float] = {}
+    for key, scale in items:
+        step = _boundary(key)
+        if step in pairs:
+            fail("boundaries_and_scales", "one scale per step", key)
+        pairs[step] = check_real("boundaries_and_scales", scale, low=0.0)
+    return tuple(sorted(pairs.items()))
+
+
+def _levels(init_value: float, pairs: tuple[tuple[int, float], ...]) -> list[float]:
+    """``init_value`` and its running products with the scales, rounded after each (as
+    optax multiplies them); refused if one overflows."""
+    levels = [init_value]
+    for _, scale in pairs:
+        levels.append(levels[-1] * scale)
+        if not math.isfinite(levels[-1]):
+            fail(
+                "boundaries_and_scales",
+                "scales whose running product with init_value stays finite",
+                dict(pairs),
+            )
+    return levels
+
+
+@schedule_class(name="optax.piecewise_constant_schedule")
+class _PiecewiseConstantSchedule(_OptaxSchedule):
+    r"""optax's ``piecewise_constant_schedule``: ``init_value`` times every scale whose
+    boundary has been reached.
+
+    .. math::
+        \eta_t = I \prod_{i:\, b_i \le t} s_i
+
+    with :math:`I` = ``init_value`` and the pairs :math:`(b_i, s_i)` of
+    ``boundaries_and_scales``, multiplied in increasing :math:`b_i` (as optax rounds).
+
+    Args:
+        init_value: :math:`I` (>= 0).
+        boundaries_and_scales: ``{step: scale}`` (scales >= 0; JSON's string keys such as
+            ``"100"`` are accepted), or ``[step, scale]`` pairs, or None (no boundary). Held
+            as sorted ``(step, scale)`` pairs. Default None.
+
+    From optax (``optax.piecewise_constant_schedule``).
+
+    >>> s = piecewise_constant_schedule(1.0, {100: 0.1, 200: 0.1})
+    >>> [s(t) for t in (0, 99, 100, 250)]
+    [1.0, 1.0, 0.1, 0.010000000000000002]
+    """
+
+    init_value: float
+    boundaries_and_scales: Any = ()
+
+    def __post_init__(self) -> None:
+        self._set("init_value", _rate("init_value", self.init_value))
+        pairs = _boundaries_and_scales(self.boundaries_and_scales)
+        _levels(self.init_value, pairs)
+        self._set("boundaries_and_scales", pairs)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        value = t * 0.0 + self.init_value
+        for step, scale in self.boundaries_and_scales:
+            value = xp.where(t >= step, value * scale, value)
+        return value
+
+    @property
+    def length(self) -> int:
+        steps: list[int] = [step for step, _ in self.boundaries_and_scales]
+        return max([0, *steps]) + max([1, *steps]) // 5 + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(float(step) for step, _ in self.boundaries_and_scales if step >= 0)
+
+
+@schedule_class(name="optax.piecewise_interpolate_schedule")
+class _PiecewiseInterpolateSchedule(_OptaxSchedule):
+    r"""optax's ``piecewise_interpolate_schedule``: from one level to the next between
+    boundaries, linearly or along a half cosine; each level is the previous one times the
+    boundary's scale.
+
+    .. math::
+        \eta_t = v_{i+1} + (v_i - v_{i+1})\, w\Big(\frac{t - b_i}{\max(b_{i+1} - b_i, 1)}\Big)
+        \text{ for } b_i \le t < b_{i+1}, \qquad \eta_t = v_n \text{ for } t \ge b_n
+
+    with :math:`b_0 = 0`, the sorted steps :math:`b_1 < \dots < b_n` of
+    ``boundaries_and_scales``, the levels :math:`v_0 = I` (``init_value``) and
+    :math:`v_i = v_{i-1} s_i`, and :math:`w(p) = 1 - p` (``"linear"``) or
+    :math:`(1 + \cos \pi p)/2` (``"cosine"``). As in optax, an interval that starts before
+    step 0 or is empty is never used (a boundary at or below 0 starts at its level).
+
+    Args:
+        interpolate_type: ``"linear"`` or ``"cosine"``.
+        init_value: :math:`I` (>= 0).
+        boundaries_and_scales: ``{step: scale}`` (scales >= 0; JSON's string keys such as
+            ``"100"`` are accepted), or ``[step, scale]`` pairs, or None (no boundary). Held
+            as sorted ``(step, scale)`` pairs. Default None.
+
+    From optax (``optax.piecewise_interpolate_schedule``).
+
+    >>> s = piecewise_interpolate_schedule("linear", 1.0, {10: 0.5, 20: 0.0})
+    >>> [s(t) for t in (0, 5, 10, 15, 20, 99)]
+    [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+    """
+
+    interpolate_type: str
+    init_value: float
+    boundaries_and_scales: Any = ()
+
+    def __post_init__(self) -> None:
+        self._set(
+            "interpolate_type",
+            check_choice("interpolate_type", self.interpolate_type, ("linear", "cosine")),
+        )
+        self._set("init_value", _rate("init_value", self.init_value))
+        pairs = _boundaries_and_scales(self.boundaries_and_scales)
+        _levels(self.init_value, pairs)
+        self._set("boundaries_and_scales", pairs)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        pairs = self.boundaries_and_scales
+        levels = _levels(self.init_value, pairs)
+        bounds = [0, *(step for step, _ in pairs)]
+        value = xp.where(t >= bounds[-1], levels[-1], t * 0.0)
+        for i in range(len(pairs)):
+            begin, end = bounds[i], bounds[i + 1]
+            if end <= max(begin, 0):
+                continue  # optax's interval [begin, end) holds no step >= 0
+            start, stop = levels[i], levels[i + 1]
+            pct = (t - begin) / max(end - begin, 1)
+            if self.interpolate_type == "linear":
+                between = (stop - start) * pct + start
+            else:
+                between = stop + (start - stop) / 2.0 * (xp.cos(math.pi * pct) + 1)
+            value = xp.where((begin <= t) & (t < end), between, value)
+        return value
+
+    @property
+    def length(self) -> int:
+        steps: list[int] = [step for step, _ in self.boundaries_and_scales]
+        return max([0, *steps]) + max([1, *steps]) // 5 + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return tuple(float(step) for step, _ in self.boundaries_and_scales if step >= 0)
 
 
 # -- optax's functions: each returns the schedule of the same name ------------------------
@@ -280,3 +555,32 @@ def cosine_decay_schedule(
 ) -> _CosineDecaySchedule:
     """optax's ``cosine_decay_schedule`` (see :class:`_CosineDecaySchedule`)."""
     return _CosineDecaySchedule(init_value, decay_steps, alpha, exponent)
+
+
+def exponential_decay(
+    init_value: float,
+    transition_steps: int,
+    decay_rate: float,
+    transition_begin: int = 0,
+    staircase: bool = False,
+    end_value: float | None = None,
+) -> _ExponentialDecay:
+    """optax's ``exponential_decay`` (see :class:`_ExponentialDecay`)."""
+    return _ExponentialDecay(
+        init_value, transition_steps, decay_rate, transition_begin, staircase, end_value
+    )
+
+
+def piecewise_constant_schedule(
+    init_value: float, boundaries_and_scales: Any = None
+) -> _PiecewiseConstantSchedule:
+    """optax's ``piecewise_constant_schedule`` (see :class:`_PiecewiseConstantSchedule`)."""
+    return _PiecewiseConstantSchedule(init_value, boundaries_and_scales)
+
+
+def piecewise_interpolate_schedule(
+    interpolate_type: str, init_value: float, boundaries_and_scales: Any = None
+) -> _PiecewiseInterpolateSchedule:
+    """optax's ``piecewise_interpolate_schedule`` (see
+    :class:`_PiecewiseInterpolateSchedule`)."""
+    return _PiecewiseInterpolateSchedule(interpolate_type, init_value, boundaries_and_scales)
