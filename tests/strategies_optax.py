@@ -138,6 +138,44 @@ def piecewise_interpolate_schedule(draw: Any) -> Spec:
     return OptaxSpec("optax.piecewise_interpolate_schedule", kwargs)
 
 
+@st.composite
+def warmup_constant_schedule(draw: Any) -> Spec:
+    return OptaxSpec(
+        "optax.warmup_constant_schedule",
+        {
+            "init_value": draw(lrs()),
+            "peak_value": draw(lrs()),
+            "warmup_steps": draw(st.one_of(st.just(0), counts())),
+        },
+    )
+
+
+@st.composite
+def warmup_cosine_decay_schedule(draw: Any) -> Spec:
+    warmup = draw(st.one_of(st.just(0), counts()))
+    kwargs: dict[str, Any] = {
+        "init_value": draw(lrs()),
+        "peak_value": draw(lrs()),
+        "warmup_steps": warmup,
+        "decay_steps": warmup + draw(counts()),
+    }
+    if draw(st.booleans()):
+        kwargs["end_value"] = draw(lrs())
+    if draw(st.booleans()):
+        kwargs["exponent"] = draw(exponents())
+    return OptaxSpec("optax.warmup_cosine_decay_schedule", kwargs)
+
+
+@st.composite
+def warmup_exponential_decay_schedule(draw: Any) -> Spec:
+    decay = draw(exponential_decay())
+    kwargs = dict(decay.kwargs)
+    kwargs["peak_value"] = kwargs.pop("init_value")
+    kwargs["init_value"] = draw(lrs())
+    kwargs["warmup_steps"] = draw(st.one_of(st.just(0), counts()))
+    return OptaxSpec("optax.warmup_exponential_decay_schedule", kwargs)
+
+
 FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.constant_schedule": constant_schedule(),
     "optax.linear_schedule": linear_schedule(),
@@ -147,6 +185,9 @@ FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.exponential_decay-growth": exponential_decay(growth=True),
     "optax.piecewise_constant_schedule": piecewise_constant_schedule(),
     "optax.piecewise_interpolate_schedule": piecewise_interpolate_schedule(),
+    "optax.warmup_constant_schedule": warmup_constant_schedule(),
+    "optax.warmup_cosine_decay_schedule": warmup_cosine_decay_schedule(),
+    "optax.warmup_exponential_decay_schedule": warmup_exponential_decay_schedule(),
 }
 
 #: (config, the same schedule built in Python) for every type of this module.
@@ -208,5 +249,36 @@ BY_HAND: list[tuple[dict[str, Any], Any]] = [
             "boundaries_and_scales": [[100, 0.1], [50, 0.5]],
         },
         lrkit.optax.piecewise_interpolate_schedule("cosine", 0.1, {50: 0.5, 100: 0.1}),
+    ),
+    (
+        {
+            "type": "optax.warmup_constant_schedule",
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 10,
+        },
+        lrkit.optax.warmup_constant_schedule(0.0, 0.1, 10),
+    ),
+    (
+        {
+            "type": "optax.warmup_cosine_decay_schedule",
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 10,
+            "decay_steps": 100,
+            "end_value": 0.001,
+        },
+        lrkit.optax.warmup_cosine_decay_schedule(0.0, 0.1, 10, 100, end_value=0.001),
+    ),
+    (
+        {
+            "type": "optax.warmup_exponential_decay_schedule",
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 10,
+            "transition_steps": 100,
+            "decay_rate": 0.5,
+        },
+        lrkit.optax.warmup_exponential_decay_schedule(0.0, 0.1, 10, 100, 0.5),
     ),
 ]

@@ -239,6 +239,84 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
         },
         5,
     ),
+    ("warmup_constant_schedule", {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 7}, 7),
+    ("warmup_constant_schedule", {"init_value": 0.3, "peak_value": 0.1, "warmup_steps": 1}, 1),
+    ("warmup_constant_schedule", {"init_value": 0.3, "peak_value": 0.1, "warmup_steps": 0}, 5),
+    (
+        "warmup_cosine_decay_schedule",
+        {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 10, "decay_steps": 110},
+        110,
+    ),
+    (
+        "warmup_cosine_decay_schedule",
+        {
+            "init_value": 0.01,
+            "peak_value": 0.3,
+            "warmup_steps": 0,
+            "decay_steps": 47,
+            "end_value": 0.003,
+            "exponent": 2.0,
+        },
+        47,
+    ),
+    (
+        "warmup_cosine_decay_schedule",
+        {
+            "init_value": 0.01,
+            "peak_value": 0.0,
+            "warmup_steps": 3,
+            "decay_steps": 4,
+            "end_value": 0.003,
+        },
+        4,
+    ),
+    (
+        "warmup_cosine_decay_schedule",
+        {
+            "init_value": 0.01,
+            "peak_value": 0.2,
+            "warmup_steps": 3,
+            "decay_steps": 20,
+            "end_value": 0.3,
+        },
+        20,
+    ),
+    (
+        "warmup_exponential_decay_schedule",
+        {
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 5,
+            "transition_steps": 10,
+            "decay_rate": 0.5,
+        },
+        60,
+    ),
+    (
+        "warmup_exponential_decay_schedule",
+        {
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 0,
+            "transition_steps": 3,
+            "decay_rate": 0.7,
+            "transition_begin": 4,
+            "staircase": True,
+            "end_value": 0.02,
+        },
+        40,
+    ),
+    (
+        "warmup_exponential_decay_schedule",
+        {
+            "init_value": 0.05,
+            "peak_value": 0.1,
+            "warmup_steps": 8,
+            "transition_steps": 0,
+            "decay_rate": 0.7,
+        },
+        20,
+    ),
 ]
 
 
@@ -330,6 +408,48 @@ BAD: list[tuple[Callable[..., Any], dict[str, Any], str]] = [
         "end_value",
     ),
     (lo.piecewise_constant_schedule, {"init_value": -1.0}, "init_value"),
+    (
+        lo.warmup_constant_schedule,
+        {"init_value": 0.0, "peak_value": -0.1, "warmup_steps": 3},
+        "peak_value",
+    ),
+    (
+        lo.warmup_constant_schedule,
+        {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 0.5},
+        "warmup_steps",
+    ),
+    (
+        lo.warmup_cosine_decay_schedule,
+        {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 10, "decay_steps": 10},
+        "decay_steps",
+    ),
+    (
+        lo.warmup_cosine_decay_schedule,
+        {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": -1, "decay_steps": 10},
+        "warmup_steps",
+    ),
+    (
+        lo.warmup_cosine_decay_schedule,
+        {
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 1,
+            "decay_steps": 10,
+            "end_value": -1.0,
+        },
+        "end_value",
+    ),
+    (
+        lo.warmup_exponential_decay_schedule,
+        {
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 1,
+            "transition_steps": 10,
+            "decay_rate": -0.5,
+        },
+        "decay_rate",
+    ),
     (
         lo.piecewise_interpolate_schedule,
         {"interpolate_type": "quadratic", "init_value": 1.0},

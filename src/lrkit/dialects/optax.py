@@ -37,6 +37,9 @@ __all__ = [
     "piecewise_constant_schedule",
     "piecewise_interpolate_schedule",
     "polynomial_schedule",
+    "warmup_constant_schedule",
+    "warmup_cosine_decay_schedule",
+    "warmup_exponential_decay_schedule",
 ]
 
 #: The largest step count optax's arguments may hold here (every count is exact in float64).
@@ -524,6 +527,237 @@ class _PiecewiseInterpolateSchedule(_OptaxSchedule):
         return tuple(float(step) for step, _ in self.boundaries_and_scales if step >= 0)
 
 
+class _Warmed(_OptaxSchedule):
+    """optax's warm-up schedules: ``join_schedules`` of a linear warm-up from
+    ``init_value`` to ``peak_value`` over ``warmup_steps`` and a decay from ``peak_value``,
+    which counts its steps from ``warmup_steps``."""
+
+    init_value: float
+    peak_value: float
+    warmup_steps: int
+
+    def _check_warmup(self) -> None:
+        self._set("init_value", _rate("init_value", self.init_value))
+        self._set("peak_value", _rate("peak_value", self.peak_value))
+        # optax's negative warmup_steps shifts the decay to before step 0: refused here
+        self._set("warmup_steps", check_int("warmup_steps", self.warmup_steps, high=MAX_COUNT))
+
+    @property
+    def warmup(self) -> _LinearSchedule:
+        """The warm-up (optax's ``linear_schedule``; constant ``init_value`` without one)."""
+        return _LinearSchedule(self.init_value, self.peak_value, self.warmup_steps)
+
+    @property
+    def decay(self) -> Schedule | None:
+        """The schedule after the warm-up (None: the warm-up's end value, held)."""
+        return None
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        warm = self.warmup._value(xp, t)
+        decay = self.decay
+        if decay is None:
+            return warm
+        return xp.where(t < self.warmup_steps, warm, decay._value(xp, t - self.warmup_steps))
+
+
+@schedule_class(name="optax.warmup_constant_schedule")
+class _WarmupConstantSchedule(_Warmed):
+    r"""optax's ``warmup_constant_schedule``: a linear warm-up from ``init_value`` to
+    ``peak_value`` over ``warmup_steps``, then ``peak_value``.
+
+    .. math::
+        \eta_t = (I - P)\,\big(1 - \min(t, W) / W\big) + P
+
+    with :math:`I` = ``init_value``, :math:`P` = ``peak_value`` and :math:`W` =
+    ``warmup_steps`` (optax's ``linear_schedule`` from :math:`I` to :math:`P`). As in optax,
+    ``warmup_steps = 0`` gives the constant :math:`I` (not :math:`P`).
+
+    Args:
+        init_value: :math:`I` (>= 0).
+        peak_value: :math:`P` (>= 0).
+        warmup_steps: :math:`W` (an integer >= 0; 0 means the constant :math:`I`).
+
+    From optax (``optax.warmup_constant_schedule``).
+
+    >>> s = warmup_constant_schedule(0.0, 1.0, 4)
+    >>> [s(t) for t in (0, 1, 4, 100)]
+    [0.0, 0.25, 1.0, 1.0]
+    """
+
+    init_value: float
+    peak_value: float
+    warmup_steps: int
+
+    def __post_init__(self) -> None:
+        self._check_warmup()
+
+    @property
+    def length(self) -> int:
+        return 2 * max(self.warmup_steps, 1) + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(self.warmup_steps),) if self.warmup_steps > 0 else ()
+
+
+@schedule_class(name="optax.warmup_cosine_decay_schedule")
+class _WarmupCosineDecaySchedule(_Warmed):
+    r"""optax's ``warmup_cosine_decay_schedule``: a linear warm-up from ``init_value`` to
+    ``peak_value``, then a cosine decay to ``end_value`` at ``decay_steps``.
+
+    .. math::
+        \eta_t = \begin{cases}
+            (I - P)(1 - t / W) + P & t < W \\
+            P\Big((1 - \alpha)\big(\tfrac12(1 + \cos(\pi c_t / (D - W)))\big)^{p}
+                + \alpha\Big) & t \ge W
+        \end{cases}
+
+    with :math:`c_t = \min(t - W, D - W)` and :math:`\alpha = E / P` (0 when :math:`P = 0`),
+    :math:`I` = ``init_value``, :math:`P` = ``peak_value``, :math:`W` = ``warmup_steps``,
+    :math:`D` = ``decay_steps``, :math:`E` = ``end_value``, :math:`p` = ``exponent``. As
+    optax does, the end value is ``peak_value * (end_value / peak_value)`` in float64 (it may
+    differ from ``end_value`` by an ulp), and ``decay_steps`` counts from step 0, warm-up
+    included.
+
+    Args:
+        init_value: :math:`I` (>= 0).
+        peak_value: :math:`P` (>= 0).
+        warmup_steps: :math:`W` (an integer >= 0; 0 means no warm-up).
+        decay_steps: :math:`D` (an integer > ``warmup_steps``).
+        end_value: :math:`E` (>= 0). Default 0.
+        exponent: :math:`p` (>= 0). Default 1.
+
+    From optax (``optax.warmup_cosine_decay_schedule``); the cosine from Loshchilov &
+    Hutter, SGDR (https://arxiv.org/abs/1608.03983).
+
+    >>> s = warmup_cosine_decay_schedule(0.0, 1.0, warmup_steps=10, decay_steps=110)
+    >>> [round(s(t), 4) for t in (0, 5, 10, 60, 110, 999)]
+    [0.0, 0.5, 1.0, 0.5, 0.0, 0.0]
+    """
+
+    init_value: float
+    peak_value: float
+    warmup_steps: int
+    decay_steps: int
+    end_value: float = 0.0
+    exponent: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._check_warmup()
+        low = self.warmup_steps + 1
+        if not isinstance(self.decay_steps, bool) and isinstance(self.decay_steps, int):
+            if self.decay_steps < low:
+                fail(
+                    "decay_steps",
+                    f"greater than warmup_steps = {self.warmup_steps}",
+                    self.decay_steps,
+                    hint="optax's cosine decay lasts decay_steps - warmup_steps steps",
+                )
+        self._set(
+            "decay_steps", check_int("decay_steps", self.decay_steps, low=low, high=MAX_COUNT)
+        )
+        self._set("end_value", _rate("end_value", self.end_value))
+        self._set("exponent", check_real("exponent", self.exponent, low=0.0))
+
+    @property
+    def decay(self) -> Schedule:
+        peak = self.peak_value
+        alpha = 0.0 if peak == 0.0 else self.end_value / peak
+        return _CosineDecaySchedule(
+            peak, self.decay_steps - self.warmup_steps, alpha, self.exponent
+        )
+
+    @property
+    def length(self) -> int:
+        return self.decay_steps + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(max(self.warmup_steps, 0)), float(self.decay_steps))
+
+
+@schedule_class(name="optax.warmup_exponential_decay_schedule")
+class _WarmupExponentialDecaySchedule(_Warmed):
+    r"""optax's ``warmup_exponential_decay_schedule``: a linear warm-up from ``init_value``
+    to ``peak_value``, then optax's ``exponential_decay`` from ``peak_value``, counting its
+    steps from ``warmup_steps``.
+
+    .. math::
+        \eta_t = \begin{cases}
+            (I - P)(1 - t / W) + P & t < W \\
+            \operatorname{clip}_E\big(P\, r^{p}\big),\;
+            p = \frac{t - W - B}{T} \text{ (floored if staircase)} & t \ge W
+        \end{cases}
+
+    (:math:`P` itself while :math:`t - W \le B`), with the clip, the edge cases and the
+    symbols of :func:`exponential_decay`.
+
+    Args:
+        init_value: :math:`I` (>= 0).
+        peak_value: :math:`P` (>= 0).
+        warmup_steps: :math:`W` (an integer >= 0; 0 means no warm-up).
+        transition_steps: :math:`T` (an integer; <= 0 means no decay).
+        decay_rate: :math:`r` (>= 0; 0 means no decay).
+        transition_begin: :math:`B` (an integer; below 0 means 0). Default 0.
+        staircase: floor the exponent. Default False.
+        end_value: :math:`E`, the bound (>= 0) or None. Default None.
+
+    From optax (``optax.warmup_exponential_decay_schedule``).
+
+    >>> s = warmup_exponential_decay_schedule(0.0, 1.0, 4, transition_steps=10, decay_rate=0.5)
+    >>> [s(t) for t in (0, 2, 4, 14, 24)]
+    [0.0, 0.5, 1.0, 0.5, 0.25]
+    """
+
+    init_value: float
+    peak_value: float
+    warmup_steps: int
+    transition_steps: int
+    decay_rate: float
+    transition_begin: int = 0
+    staircase: bool = False
+    end_value: float | None = None
+
+    def __post_init__(self) -> None:
+        self._check_warmup()
+        # the decay's own checks, naming the same arguments
+        decay = _ExponentialDecay(
+            self.peak_value,
+            self.transition_steps,
+            self.decay_rate,
+            self.transition_begin,
+            self.staircase,
+            self.end_value,
+        )
+        for name in (
+            "transition_steps",
+            "decay_rate",
+            "transition_begin",
+            "staircase",
+            "end_value",
+        ):
+            self._set(name, getattr(decay, name))
+
+    @property
+    def decay(self) -> Schedule:
+        return _ExponentialDecay(
+            self.peak_value,
+            self.transition_steps,
+            self.decay_rate,
+            self.transition_begin,
+            self.staircase,
+            self.end_value,
+        )
+
+    @property
+    def length(self) -> int:
+        return max(self.warmup_steps, 0) + (self.decay.length or 1)
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return (float(max(self.warmup_steps, 0)),)
+
+
 # -- optax's functions: each returns the schedule of the same name ------------------------
 
 
@@ -584,3 +818,48 @@ def piecewise_interpolate_schedule(
     """optax's ``piecewise_interpolate_schedule`` (see
     :class:`_PiecewiseInterpolateSchedule`)."""
     return _PiecewiseInterpolateSchedule(interpolate_type, init_value, boundaries_and_scales)
+
+
+def warmup_constant_schedule(
+    init_value: float, peak_value: float, warmup_steps: int
+) -> _WarmupConstantSchedule:
+    """optax's ``warmup_constant_schedule`` (see :class:`_WarmupConstantSchedule`)."""
+    return _WarmupConstantSchedule(init_value, peak_value, warmup_steps)
+
+
+def warmup_cosine_decay_schedule(
+    init_value: float,
+    peak_value: float,
+    warmup_steps: int,
+    decay_steps: int,
+    end_value: float = 0.0,
+    exponent: float = 1.0,
+) -> _WarmupCosineDecaySchedule:
+    """optax's ``warmup_cosine_decay_schedule`` (see :class:`_WarmupCosineDecaySchedule`)."""
+    return _WarmupCosineDecaySchedule(
+        init_value, peak_value, warmup_steps, decay_steps, end_value, exponent
+    )
+
+
+def warmup_exponential_decay_schedule(
+    init_value: float,
+    peak_value: float,
+    warmup_steps: int,
+    transition_steps: int,
+    decay_rate: float,
+    transition_begin: int = 0,
+    staircase: bool = False,
+    end_value: float | None = None,
+) -> _WarmupExponentialDecaySchedule:
+    """optax's ``warmup_exponential_decay_schedule`` (see
+    :class:`_WarmupExponentialDecaySchedule`)."""
+    return _WarmupExponentialDecaySchedule(
+        init_value,
+        peak_value,
+        warmup_steps,
+        transition_steps,
+        decay_rate,
+        transition_begin,
+        staircase,
+        end_value,
+    )
