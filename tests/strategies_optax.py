@@ -176,6 +176,32 @@ def warmup_exponential_decay_schedule(draw: Any) -> Spec:
     return OptaxSpec("optax.warmup_exponential_decay_schedule", kwargs)
 
 
+@st.composite
+def linear_onecycle_schedule(draw: Any) -> Spec:
+    kwargs: dict[str, Any] = {"transition_steps": draw(counts()), "peak_value": draw(lrs())}
+    if draw(st.booleans()):
+        kwargs["pct_start"] = draw(st.one_of(st.sampled_from([0.0, 0.3, 1.0]), st.floats(0, 1)))
+    if draw(st.booleans()):
+        kwargs["pct_final"] = draw(st.one_of(st.sampled_from([0.0, 0.85, 1.0]), st.floats(0, 1)))
+    if draw(st.booleans()):
+        kwargs["div_factor"] = draw(st.one_of(st.sampled_from([1.0, 25.0]), st.floats(1e-3, 1e3)))
+    if draw(st.booleans()):
+        kwargs["final_div_factor"] = draw(st.sampled_from([1.0, 1e4, 0.5]))
+    return OptaxSpec("optax.linear_onecycle_schedule", kwargs)
+
+
+@st.composite
+def cosine_onecycle_schedule(draw: Any) -> Spec:
+    kwargs: dict[str, Any] = {"transition_steps": draw(counts()), "peak_value": draw(lrs())}
+    if draw(st.booleans()):
+        kwargs["pct_start"] = draw(st.one_of(st.sampled_from([0.0, 0.3, 1.0]), st.floats(0, 1)))
+    if draw(st.booleans()):
+        kwargs["div_factor"] = draw(st.one_of(st.sampled_from([1.0, 25.0]), st.floats(1e-3, 1e3)))
+    if draw(st.booleans()):
+        kwargs["final_div_factor"] = draw(st.sampled_from([1.0, 1e4, 0.5]))
+    return OptaxSpec("optax.cosine_onecycle_schedule", kwargs)
+
+
 FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.constant_schedule": constant_schedule(),
     "optax.linear_schedule": linear_schedule(),
@@ -188,6 +214,8 @@ FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.warmup_constant_schedule": warmup_constant_schedule(),
     "optax.warmup_cosine_decay_schedule": warmup_cosine_decay_schedule(),
     "optax.warmup_exponential_decay_schedule": warmup_exponential_decay_schedule(),
+    "optax.linear_onecycle_schedule": linear_onecycle_schedule(),
+    "optax.cosine_onecycle_schedule": cosine_onecycle_schedule(),
 }
 
 #: (config, the same schedule built in Python) for every type of this module.
@@ -280,5 +308,13 @@ BY_HAND: list[tuple[dict[str, Any], Any]] = [
             "decay_rate": 0.5,
         },
         lrkit.optax.warmup_exponential_decay_schedule(0.0, 0.1, 10, 100, 0.5),
+    ),
+    (
+        {"type": "optax.linear_onecycle_schedule", "transition_steps": 100, "peak_value": 0.1},
+        lrkit.optax.linear_onecycle_schedule(100, 0.1),
+    ),
+    (
+        {"type": "optax.cosine_onecycle_schedule", "transition_steps": 100, "peak_value": 0.1},
+        lrkit.optax.cosine_onecycle_schedule(100, 0.1),
     ),
 ]

@@ -317,6 +317,47 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
         },
         20,
     ),
+    ("linear_onecycle_schedule", {"transition_steps": 100, "peak_value": 0.1}, 100),
+    (
+        "linear_onecycle_schedule",
+        {
+            "transition_steps": 37,
+            "peak_value": 0.3,
+            "pct_start": 0.25,
+            "pct_final": 0.9,
+            "div_factor": 10.0,
+            "final_div_factor": 100.0,
+        },
+        37,
+    ),
+    (  # the boundaries collide: optax's dict keeps the later scale at the same step
+        "linear_onecycle_schedule",
+        {"transition_steps": 1, "peak_value": 0.3},
+        1,
+    ),
+    (
+        "linear_onecycle_schedule",
+        {"transition_steps": 10, "peak_value": 0.3, "pct_start": 0.0, "pct_final": 1.0},
+        10,
+    ),
+    ("cosine_onecycle_schedule", {"transition_steps": 100, "peak_value": 0.1}, 100),
+    (
+        "cosine_onecycle_schedule",
+        {
+            "transition_steps": 41,
+            "peak_value": 0.3,
+            "pct_start": 0.5,
+            "div_factor": 10.0,
+            "final_div_factor": 3.0,
+        },
+        41,
+    ),
+    ("cosine_onecycle_schedule", {"transition_steps": 1, "peak_value": 0.3}, 1),
+    (
+        "cosine_onecycle_schedule",
+        {"transition_steps": 10, "peak_value": 0.3, "pct_start": 1.0},
+        10,
+    ),
 ]
 
 
@@ -408,6 +449,39 @@ BAD: list[tuple[Callable[..., Any], dict[str, Any], str]] = [
         "end_value",
     ),
     (lo.piecewise_constant_schedule, {"init_value": -1.0}, "init_value"),
+    (lo.cosine_onecycle_schedule, {"transition_steps": -1, "peak_value": 0.1}, "transition_steps"),
+    (
+        lo.cosine_onecycle_schedule,
+        {"transition_steps": 5, "peak_value": 0.1, "pct_start": -0.1},
+        "pct_start",
+    ),
+    (
+        lo.cosine_onecycle_schedule,
+        {
+            "transition_steps": 5,
+            "peak_value": 0.1,
+            "div_factor": 1e-200,
+            "final_div_factor": 1e-200,
+        },
+        "final_div_factor",
+    ),
+    (lo.linear_onecycle_schedule, {"transition_steps": 0, "peak_value": 0.1}, "transition_steps"),
+    (lo.linear_onecycle_schedule, {"transition_steps": 5, "peak_value": -0.1}, "peak_value"),
+    (
+        lo.linear_onecycle_schedule,
+        {"transition_steps": 5, "peak_value": 0.1, "pct_start": 1.5},
+        "pct_start",
+    ),
+    (
+        lo.linear_onecycle_schedule,
+        {"transition_steps": 5, "peak_value": 0.1, "div_factor": 0.0},
+        "div_factor",
+    ),
+    (
+        lo.linear_onecycle_schedule,
+        {"transition_steps": 5, "peak_value": 0.1, "final_div_factor": 1e-320},
+        "final_div_factor",
+    ),
     (
         lo.warmup_constant_schedule,
         {"init_value": 0.0, "peak_value": -0.1, "warmup_steps": 3},

@@ -10,6 +10,7 @@ values agree with optax to the last bit or two. Values are learning rates: they 
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,9 @@ from lrkit.core import (
 __all__ = [
     "constant_schedule",
     "cosine_decay_schedule",
+    "cosine_onecycle_schedule",
     "exponential_decay",
+    "linear_onecycle_schedule",
     "linear_schedule",
     "piecewise_constant_schedule",
     "piecewise_interpolate_schedule",
@@ -758,6 +761,168 @@ class _WarmupExponentialDecaySchedule(_Warmed):
         return (float(max(self.warmup_steps, 0)),)
 
 
+def _invertible(value: float) -> bool:
+    """Whether ``1 / value`` is a finite float64 number."""
+    try:
+        return value != 0.0 and math.isfinite(1.0 / value)
+    except OverflowError:
+        return False
+
+
+def _positive(name: str, value: Any) -> float:
+    """A factor > 0 whose reciprocal is a finite float64 number."""
+    number = check_real(name, value, low=0.0, low_open=True)
+    if not _invertible(number):
+        fail(name, "a number whose reciprocal is finite", number)
+    return number
+
+
+@schedule_class(name="optax.linear_onecycle_schedule")
+class _LinearOnecycleSchedule(_OptaxSchedule):
+    r"""optax's ``linear_onecycle_schedule``: linear from ``peak_value / div_factor`` up to
+    ``peak_value``, back down, then down to the final value (three linear pieces).
+
+    .. math::
+        \eta = \text{optax's piecewise\_interpolate\_schedule}\big(\text{linear},\;
+            P / d,\; \{\lfloor s T \rfloor: d,\; \lfloor f T \rfloor: 1/d,\;
+            T: 1/d_f\}\big)
+
+    with :math:`T` = ``transition_steps``, :math:`P` = ``peak_value``, :math:`s` =
+    ``pct_start``, :math:`f` = ``pct_final``, :math:`d` = ``div_factor``, :math:`d_f` =
+    ``final_div_factor``: the levels are :math:`P/d`, :math:`P`, :math:`P/d` and
+    :math:`P/(d\,d_f)`. As in optax's dict, a later boundary at the same step replaces an
+    earlier one's scale.
+
+    Args:
+        transition_steps: :math:`T` (a positive integer).
+        peak_value: :math:`P` (>= 0).
+        pct_start: :math:`s` (in [0, 1]). Default 0.3.
+        pct_final: :math:`f` (in [0, 1]). Default 0.85.
+        div_factor: :math:`d` (> 0). Default 25.
+        final_div_factor: :math:`d_f` (> 0). Default 1e4.
+
+    From optax (``optax.linear_onecycle_schedule``); the one-cycle policy of Smith & Topin
+    (https://arxiv.org/abs/1708.07120).
+
+    >>> s = linear_onecycle_schedule(100, 1.0)
+    >>> [round(s(t), 4) for t in (0, 30, 85, 100)]
+    [0.04, 1.0, 0.04, 0.0]
+    """
+
+    transition_steps: int
+    peak_value: float
+    pct_start: float = 0.3
+    pct_final: float = 0.85
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+
+    def __post_init__(self) -> None:
+        steps = check_int("transition_steps", self.transition_steps, low=1, high=MAX_COUNT)
+        self._set("transition_steps", steps)
+        self._set("peak_value", _rate("peak_value", self.peak_value))
+        self._set("pct_start", check_real("pct_start", self.pct_start, low=0.0, high=1.0))
+        self._set("pct_final", check_real("pct_final", self.pct_final, low=0.0, high=1.0))
+        self._set("div_factor", _positive("div_factor", self.div_factor))
+        self._set("final_div_factor", _positive("final_div_factor", self.final_div_factor))
+        if not math.isfinite(self.peak_value / self.div_factor):
+            fail("div_factor", "at least peak_value / float64's largest number", self.div_factor)
+        _ = self.definition
+
+    @functools.cached_property
+    def definition(self) -> _PiecewiseInterpolateSchedule:
+        """optax's piecewise interpolation that defines this schedule."""
+        steps, div = self.transition_steps, self.div_factor
+        scales: dict[int, float] = {}  # in optax's order: a repeated step keeps the last
+        scales[int(self.pct_start * steps)] = div
+        scales[int(self.pct_final * steps)] = 1.0 / div
+        scales[steps] = 1.0 / self.final_div_factor
+        return _PiecewiseInterpolateSchedule("linear", self.peak_value / div, scales)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return self.definition._value(xp, t)
+
+    @property
+    def length(self) -> int:
+        return self.transition_steps + self.transition_steps // 5 + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return self.definition.boundaries
+
+
+@schedule_class(name="optax.cosine_onecycle_schedule")
+class _CosineOnecycleSchedule(_OptaxSchedule):
+    r"""optax's ``cosine_onecycle_schedule``: a half cosine from ``peak_value / div_factor``
+    up to ``peak_value``, then another down to the final value.
+
+    .. math::
+        \eta = \text{optax's piecewise\_interpolate\_schedule}\big(\text{cosine},\;
+            P / d,\; \{\lfloor s T \rfloor: d,\; T: 1/(d\,d_f)\}\big)
+
+    with :math:`T` = ``transition_steps``, :math:`P` = ``peak_value``, :math:`s` =
+    ``pct_start``, :math:`d` = ``div_factor``, :math:`d_f` = ``final_div_factor``: the levels
+    are :math:`P/d`, :math:`P` and :math:`P/(d\,d_f)`. A ``pct_start`` of 1 puts
+    both boundaries at :math:`T`: the later scale wins, as in optax's dict.
+
+    Args:
+        transition_steps: :math:`T` (a positive integer).
+        peak_value: :math:`P` (>= 0).
+        pct_start: :math:`s` (in [0, 1]). Default 0.3.
+        div_factor: :math:`d` (> 0). Default 25.
+        final_div_factor: :math:`d_f` (> 0). Default 1e4.
+
+    From optax (``optax.cosine_onecycle_schedule``); the one-cycle policy of Smith & Topin
+    (https://arxiv.org/abs/1708.07120).
+
+    >>> s = cosine_onecycle_schedule(100, 1.0)
+    >>> [round(s(t), 4) for t in (0, 15, 30, 100)]
+    [0.04, 0.52, 1.0, 0.0]
+    """
+
+    transition_steps: int
+    peak_value: float
+    pct_start: float = 0.3
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+
+    def __post_init__(self) -> None:
+        steps = check_int("transition_steps", self.transition_steps, low=1, high=MAX_COUNT)
+        self._set("transition_steps", steps)
+        self._set("peak_value", _rate("peak_value", self.peak_value))
+        self._set("pct_start", check_real("pct_start", self.pct_start, low=0.0, high=1.0))
+        self._set("div_factor", _positive("div_factor", self.div_factor))
+        self._set("final_div_factor", _positive("final_div_factor", self.final_div_factor))
+        if not math.isfinite(self.peak_value / self.div_factor):
+            fail("div_factor", "at least peak_value / float64's largest number", self.div_factor)
+        if not _invertible(self.div_factor * self.final_div_factor):
+            fail(
+                "final_div_factor",
+                "a number with 1 / (div_factor * final_div_factor) finite",
+                self.final_div_factor,
+            )
+        _ = self.definition
+
+    @functools.cached_property
+    def definition(self) -> _PiecewiseInterpolateSchedule:
+        """optax's piecewise interpolation that defines this schedule."""
+        steps, div = self.transition_steps, self.div_factor
+        scales: dict[int, float] = {}  # in optax's order: a repeated step keeps the last
+        scales[int(self.pct_start * steps)] = div
+        scales[steps] = 1.0 / (div * self.final_div_factor)
+        return _PiecewiseInterpolateSchedule("cosine", self.peak_value / div, scales)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return self.definition._value(xp, t)
+
+    @property
+    def length(self) -> int:
+        return self.transition_steps + self.transition_steps // 5 + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return self.definition.boundaries
+
+
 # -- optax's functions: each returns the schedule of the same name ------------------------
 
 
@@ -862,4 +1027,31 @@ def warmup_exponential_decay_schedule(
         transition_begin,
         staircase,
         end_value,
+    )
+
+
+def linear_onecycle_schedule(
+    transition_steps: int,
+    peak_value: float,
+    pct_start: float = 0.3,
+    pct_final: float = 0.85,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> _LinearOnecycleSchedule:
+    """optax's ``linear_onecycle_schedule`` (see :class:`_LinearOnecycleSchedule`)."""
+    return _LinearOnecycleSchedule(
+        transition_steps, peak_value, pct_start, pct_final, div_factor, final_div_factor
+    )
+
+
+def cosine_onecycle_schedule(
+    transition_steps: int,
+    peak_value: float,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> _CosineOnecycleSchedule:
+    """optax's ``cosine_onecycle_schedule`` (see :class:`_CosineOnecycleSchedule`)."""
+    return _CosineOnecycleSchedule(
+        transition_steps, peak_value, pct_start, div_factor, final_div_factor
     )
