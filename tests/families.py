@@ -11,6 +11,7 @@ from typing import Any
 import strategies
 import strategies_compose
 import strategies_decay
+import strategies_optax
 import strategies_piecewise
 import strategies_transformers
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ for _module in (
     strategies_piecewise,
     strategies_compose,
     strategies_transformers,
+    strategies_optax,
 ):
     FAMILIES.update(_module.FAMILIES)
     BY_HAND += _module.BY_HAND
