@@ -777,8 +777,46 @@ def _positive(name: str, value: Any) -> float:
     return number
 
 
+class _OneCycle(_OptaxSchedule):
+    """optax's one-cycle schedules: a piecewise interpolation (``definition``) from
+    ``peak_value / div_factor`` through ``peak_value`` to the final value."""
+
+    transition_steps: int
+    peak_value: float
+    pct_start: float
+    div_factor: float
+    final_div_factor: float
+
+    @property
+    def definition(self) -> _PiecewiseInterpolateSchedule:
+        """optax's piecewise interpolation that defines this schedule."""
+        raise NotImplementedError
+
+    def _check_cycle(self) -> None:
+        """The arguments both schedules share (``pct_final`` aside)."""
+        steps = check_int("transition_steps", self.transition_steps, low=1, high=MAX_COUNT)
+        self._set("transition_steps", steps)
+        self._set("peak_value", _rate("peak_value", self.peak_value))
+        self._set("pct_start", check_real("pct_start", self.pct_start, low=0.0, high=1.0))
+        self._set("div_factor", _positive("div_factor", self.div_factor))
+        self._set("final_div_factor", _positive("final_div_factor", self.final_div_factor))
+        if not math.isfinite(self.peak_value / self.div_factor):
+            fail("div_factor", "at least peak_value / float64's largest number", self.div_factor)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return self.definition._value(xp, t)
+
+    @property
+    def length(self) -> int:
+        return self.transition_steps + self.transition_steps // 5 + 1
+
+    @property
+    def boundaries(self) -> tuple[float, ...]:
+        return self.definition.boundaries
+
+
 @schedule_class(name="optax.linear_onecycle_schedule")
-class _LinearOnecycleSchedule(_OptaxSchedule):
+class _LinearOnecycleSchedule(_OneCycle):
     r"""optax's ``linear_onecycle_schedule``: linear from ``peak_value / div_factor`` up to
     ``peak_value``, back down, then down to the final value (three linear pieces).
 
@@ -817,15 +855,8 @@ class _LinearOnecycleSchedule(_OptaxSchedule):
     final_div_factor: float = 1e4
 
     def __post_init__(self) -> None:
-        steps = check_int("transition_steps", self.transition_steps, low=1, high=MAX_COUNT)
-        self._set("transition_steps", steps)
-        self._set("peak_value", _rate("peak_value", self.peak_value))
-        self._set("pct_start", check_real("pct_start", self.pct_start, low=0.0, high=1.0))
+        self._check_cycle()
         self._set("pct_final", check_real("pct_final", self.pct_final, low=0.0, high=1.0))
-        self._set("div_factor", _positive("div_factor", self.div_factor))
-        self._set("final_div_factor", _positive("final_div_factor", self.final_div_factor))
-        if not math.isfinite(self.peak_value / self.div_factor):
-            fail("div_factor", "at least peak_value / float64's largest number", self.div_factor)
         _ = self.definition
 
     @functools.cached_property
@@ -838,20 +869,9 @@ class _LinearOnecycleSchedule(_OptaxSchedule):
         scales[steps] = 1.0 / self.final_div_factor
         return _PiecewiseInterpolateSchedule("linear", self.peak_value / div, scales)
 
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self.definition._value(xp, t)
-
-    @property
-    def length(self) -> int:
-        return self.transition_steps + self.transition_steps // 5 + 1
-
-    @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.definition.boundaries
-
 
 @schedule_class(name="optax.cosine_onecycle_schedule")
-class _CosineOnecycleSchedule(_OptaxSchedule):
+class _CosineOnecycleSchedule(_OneCycle):
     r"""optax's ``cosine_onecycle_schedule``: a half cosine from ``peak_value / div_factor``
     up to ``peak_value``, then another down to the final value.
 
@@ -886,14 +906,7 @@ class _CosineOnecycleSchedule(_OptaxSchedule):
     final_div_factor: float = 1e4
 
     def __post_init__(self) -> None:
-        steps = check_int("transition_steps", self.transition_steps, low=1, high=MAX_COUNT)
-        self._set("transition_steps", steps)
-        self._set("peak_value", _rate("peak_value", self.peak_value))
-        self._set("pct_start", check_real("pct_start", self.pct_start, low=0.0, high=1.0))
-        self._set("div_factor", _positive("div_factor", self.div_factor))
-        self._set("final_div_factor", _positive("final_div_factor", self.final_div_factor))
-        if not math.isfinite(self.peak_value / self.div_factor):
-            fail("div_factor", "at least peak_value / float64's largest number", self.div_factor)
+        self._check_cycle()
         if not _invertible(self.div_factor * self.final_div_factor):
             fail(
                 "final_div_factor",
@@ -910,17 +923,6 @@ class _CosineOnecycleSchedule(_OptaxSchedule):
         scales[int(self.pct_start * steps)] = div
         scales[steps] = 1.0 / (div * self.final_div_factor)
         return _PiecewiseInterpolateSchedule("cosine", self.peak_value / div, scales)
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self.definition._value(xp, t)
-
-    @property
-    def length(self) -> int:
-        return self.transition_steps + self.transition_steps // 5 + 1
-
-    @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.definition.boundaries
 
 
 # -- optax's functions: each returns the schedule of the same name ------------------------
