@@ -43,7 +43,8 @@ def test_all_is_exactly_the_schedules_and_the_api_and_resolves() -> None:
     names = lrkit.__all__
     assert len(names) == len(set(names))
     schedules = {name for name in REGISTRY if not name.startswith("_") and "." not in name}
-    api = {"Expr", "InvalidType", "InvalidValue", "Schedule", "__version__", "from_config"}
+    api = {"Expr", "InvalidType", "InvalidValue", "Schedule", "SpecError", "__version__"}
+    api |= {"dump", "from_config", "load"}
     assert set(names) == schedules | api
     for name in names:
         assert hasattr(lrkit, name), name

@@ -28,7 +28,7 @@ from hypothesis import given, settings
 import lrkit
 from lrkit import gallery
 from lrkit.cli import main
-from lrkit.config._spec import SpecError, minimal_config, parse_spec, short_form
+from lrkit.config import SpecError, minimal_config, parse_spec, short_form
 
 matplotlib.use("Agg")
 
@@ -219,7 +219,7 @@ def test_errors_in_config_files_name_the_file_and_the_key_path(
     listed = tmp_path / "list.json"
     listed.write_text("[1, 2]")
     code, _, err = run(capsys, "show", str(listed))
-    assert code == 2 and "must hold one config mapping" in err
+    assert code == 2 and "list.json: [0] must be a mapping with a 'type' key, got 1" in err
 
 
 # -- SPEC parsing --------------------------------------------------------------------------

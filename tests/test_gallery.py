@@ -25,7 +25,8 @@ import torch
 
 import lrkit
 from lrkit import gallery
-from lrkit.cli import main, parse_spec
+from lrkit.cli import main
+from lrkit.config import parse_spec
 from lrkit.gallery import ENTRIES, FAMILIES, Entry
 
 matplotlib.use("Agg")

@@ -10,7 +10,8 @@ vectorised over numpy arrays, and free of torch::
 
 Layers, each importing only the ones before it: ``lrkit.core`` (the closed forms),
 ``lrkit.compose`` (combinators: :class:`Join`, :class:`Warmup`, operators, presets), ``lrkit.config``
-(:func:`from_config`, ``Schedule.to_config``, CLI specs), ``lrkit.torch`` (the drop-in
+(:func:`from_config`, ``Schedule.to_config``, :func:`load` and :func:`dump` for files,
+JSON, YAML and CLI specs), ``lrkit.torch`` (the drop-in
 for ``torch.optim.lr_scheduler``, which imports torch) and the tools (``lrkit.plot``,
 ``lrkit.gallery``, ``lrkit.preview``, the ``lrkit`` command).
 """
@@ -19,7 +20,7 @@ from lrkit import dialects  # noqa: F401  (registers the peers' config types)
 from lrkit._version import __version__
 from lrkit.compose import schedules as _composed
 from lrkit.compose.schedules import *  # noqa: F403  (every combinator and preset)
-from lrkit.config import from_config
+from lrkit.config import SpecError, dump, from_config, load
 from lrkit.core import Expr, InvalidType, InvalidValue, Schedule, schedules
 from lrkit.core.schedules import *  # noqa: F403  (every schedule class)
 
@@ -44,8 +45,11 @@ __all__ = [
     "InvalidType",
     "InvalidValue",
     "Schedule",
+    "SpecError",
     "__version__",
+    "dump",
     "from_config",
+    "load",
 ]
 __all__ += schedules.__all__
 __all__ += _composed.__all__

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from lrkit.config import Spec, SpecError, parse_spec
+from lrkit.config import Spec, SpecError, parse_specs
 from lrkit.core import LrkitError
 
 __all__ = ["build_parser", "main"]
@@ -37,7 +37,9 @@ SPEC_HELP = (
     '\'{"type": "StepLR", "lr": 0.1, "step_size": 30}\', or the short form '
     "TYPE:key=value,... such as CosineAnnealingLR:lr=0.1,T_max=100 (lists in brackets: "
     "MultiStepLR:lr=0.1,milestones=[30,80]; functions as expressions: "
-    "'LambdaLR:lr=0.1,lr_lambda=0.95 ** epoch')."
+    "'LambdaLR:lr=0.1,lr_lambda=0.95 ** epoch'). Several param groups: a list of "
+    "configs, or a list of values for lr (or another number), StepLR:lr=[0.1,0.01],"
+    "step_size=30: one curve (or table column) per group. The same forms as lrkit.load."
 )
 
 DESCRIPTION = (
@@ -243,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _specs(texts: Sequence[str]) -> list[Spec]:
-    return [parse_spec(text) for text in texts]
+    """The schedules the SPECs describe: one per param group of each."""
+    return [spec for text in texts for spec in parse_specs(text)]
 
 
 def _length(specs: Sequence[Spec], steps: int | None) -> int:
@@ -335,27 +338,31 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from lrkit._termplot import render
     from lrkit.plot import grid
 
-    (spec,) = _specs([args.spec])
-    steps = _length([spec], args.steps)
-    t = grid(steps, spec.schedule.breakpoints)  # every step, or a sample past MAX_POINTS
-    lr = _evaluate(spec, t)
+    specs = _specs([args.spec])  # one per param group
+    steps = _length(specs, args.steps)
     width = args.width or max(40, min(120, shutil.get_terminal_size((80, 24)).columns))
-    title = spec.label if len(spec.label) <= width else spec.label[: width - 3] + "..."
     options = {"width": width, "chars": args.chars, "steps_per_epoch": args.steps_per_epoch}
-    try:
-        lines = render(t, lr, height=args.height, title=title, log=args.log, **options)
-        momentum = None if args.no_momentum else spec.schedule.momentum
-        if momentum is not None:
-            lines.append("")
-            lines += render(
-                t,
-                _evaluate(spec, t, momentum),
-                height=max(4, args.height // 2),
-                title="momentum",
-                **options,
-            )
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    lines: list[str] = []
+    for spec in specs:
+        t = grid(steps, spec.schedule.breakpoints)  # every step, or a sample past MAX_POINTS
+        lr = _evaluate(spec, t)
+        title = spec.label if len(spec.label) <= width else spec.label[: width - 3] + "..."
+        try:
+            if lines:
+                lines.append("")
+            lines += render(t, lr, height=args.height, title=title, log=args.log, **options)
+            momentum = None if args.no_momentum else spec.schedule.momentum
+            if momentum is not None:
+                lines.append("")
+                lines += render(
+                    t,
+                    _evaluate(spec, t, momentum),
+                    height=max(4, args.height // 2),
+                    title="momentum",
+                    **options,
+                )
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     for line in lines:
         print(line, file=out)
     return 0
@@ -376,21 +383,26 @@ def _every_for(steps: int) -> int:
         scale *= 10
 
 
-def _rows(spec: Spec, steps: int, every: int) -> tuple[list[str], list[list[Any]]]:
+def _rows(specs: Sequence[Spec], steps: int, every: int) -> tuple[list[str], list[list[Any]]]:
+    """The table's columns (``step``, ``lr`` and ``momentum`` where cycled; ``lr[i]`` and
+    ``momentum[i]`` for param group ``i`` of several) and its rows."""
     t = np.arange(0, steps + 1, every, dtype=np.float64)
     if t[-1] != steps:
         t = np.append(t, float(steps))
-    columns = {"step": [int(v) for v in t], "lr": _evaluate(spec, t).tolist()}
-    momentum = spec.schedule.momentum
-    if momentum is not None:
-        columns["momentum"] = _evaluate(spec, t, momentum).tolist()
+    columns: dict[str, list[Any]] = {"step": [int(v) for v in t]}
+    for i, spec in enumerate(specs):
+        group = f"[{i}]" if len(specs) > 1 else ""
+        columns[f"lr{group}"] = _evaluate(spec, t).tolist()
+        momentum = spec.schedule.momentum
+        if momentum is not None:
+            columns[f"momentum{group}"] = _evaluate(spec, t, momentum).tolist()
     names = list(columns)
     return names, [list(row) for row in zip(*columns.values(), strict=True)]
 
 
 def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    (spec,) = _specs([args.spec])
-    steps = _length([spec], args.steps)
+    specs = _specs([args.spec])  # one per param group
+    steps = _length(specs, args.steps)
     every: int | None = args.every
     if every is None:
         every = _every_for(steps)
@@ -405,7 +417,7 @@ def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--every {every} makes {_row_count(steps, every)} rows of steps 0..{steps}, more "
             f"than {MAX_ROWS:,}: use --every {_every_for(steps)} (or more), or a smaller --steps"
         )
-    names, rows = _rows(spec, steps, every)
+    names, rows = _rows(specs, steps, every)
     if args.format == "csv":
         text = "\n".join([",".join(names)] + [",".join(repr(v) for v in row) for row in rows])
     elif args.format == "json":

@@ -1,11 +1,6 @@
-"""SPECs: the ways the command line names a schedule.
-
-A SPEC is one of
-
-* a config file, JSON (``.json``) or YAML (``.yaml``/``.yml``; needs PyYAML), holding one
-  config mapping as :func:`lrkit.from_config` takes it;
-* an inline JSON object: ``'{"type": "StepLR", "lr": 0.1, "step_size": 30}'``;
-* the short form ``TYPE:key=value,key=value``, e.g. ``CosineAnnealingLR:lr=0.1,T_max=100``.
+"""The short form of a schedule, ``TYPE:key=value,key=value``, and JSON text read with
+bounds: the pieces of the SPECs the command line and :func:`lrkit.load` read (see
+:mod:`lrkit.config._load` for files, YAML and param groups).
 
 In the short form a value is a number, ``true``/``false``/``null``, a list in brackets
 (``milestones=[30,80]``), a JSON value (``schedulers=[{...}, {...}]``) or else a string
@@ -13,16 +8,13 @@ In the short form a value is a number, ``true``/``false``/``null``, a list in br
 ``lr_lambda=min(1, (epoch + 1) / 10)`` needs no quoting beyond the shell's; the
 function keys ``lr_lambda`` and ``scale_fn`` always keep their text as written.
 
-Every error is a :class:`SpecError` (a ``ValueError``) that names the SPEC it came from
-and, for a bad value, the key path (``schedulers[1].T_max``).
+Every error is a :class:`SpecError` (a ``ValueError``) that names the SPEC it came from.
+Lists and objects nest at most :data:`~lrkit.config._config.MAX_NESTING` deep, an integer
+has at most :data:`MAX_INT_DIGITS` digits (Python's own limit for reading one), and a key
+appears once in a JSON object.
 
-A SPEC is bounded: its text, or its file, is at most :data:`MAX_SPEC_BYTES` long, lists
-and objects nest at most :data:`~lrkit.config._config.MAX_NESTING` deep, an integer has at
-most :data:`MAX_INT_DIGITS` digits (Python's own limit for reading one), and the config is
-then bounded as :func:`lrkit.from_config` bounds it. Beyond them is a :class:`SpecError`.
-
->>> parse_spec("MultiStepLR:lr=0.1,milestones=[30,80]").schedule
-MultiStepLR(lr=0.1, milestones=(30, 80), gamma=0.1)
+>>> parse_short("MultiStepLR:lr=0.1,milestones=[30,80]", "in SPEC")
+{'type': 'MultiStepLR', 'lr': 0.1, 'milestones': [30, 80]}
 >>> short_form({"type": "StepLR", "lr": 0.05, "step_size": 30, "gamma": 0.1})
 'StepLR:lr=0.05,step_size=30,gamma=0.1'
 """
@@ -30,34 +22,29 @@ MultiStepLR(lr=0.1, milestones=(30, 80), gamma=0.1)
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
-import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
-from lrkit.config._config import _FUNCTION_KEYS, MAX_NESTING, check_bounds, from_config
-from lrkit.core import REGISTRY, LrkitError, Schedule
+from lrkit.config._config import _FUNCTION_KEYS, MAX_NESTING, check_bounds
+from lrkit.core import REGISTRY
 
 __all__ = [
     "MAX_INT_DIGITS",
-    "MAX_SPEC_BYTES",
-    "Spec",
     "SpecError",
+    "load_json",
     "minimal_config",
-    "parse_spec",
+    "parse_short",
     "short_form",
 ]
 
-#: The longest SPEC text, and the largest config file, in characters or bytes.
-MAX_SPEC_BYTES: Final = 1_000_000
 #: The most digits of an integer in a SPEC (Python's default limit for ``int(text)``).
 MAX_INT_DIGITS: Final = 4300
 
-_FILE_SUFFIXES = (".json", ".yaml", ".yml")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: A type: a name, or a peer's dotted name (``optax.linear_schedule``).
+_TYPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?\Z")
 _INT = re.compile(r"[+-]?\d+\Z")
 _KEYWORDS: dict[str, Any] = {
     "true": True,
@@ -78,73 +65,8 @@ class _NotJSON(SpecError):
     """Text that is not JSON (the short form and files without a suffix try it first)."""
 
 
-@dataclass(frozen=True)
-class Spec:
-    """A parsed SPEC: the schedule, the text it came from, and a short label for legends."""
-
-    schedule: Schedule
-    source: str
-    label: str
-
-
-def _where(text: str) -> str:
-    shown = text if len(text) <= 70 else text[:67] + "..."
-    return f"in SPEC {shown!r}"
-
-
-def parse_spec(text: str) -> Spec:
-    """Read a SPEC (file, inline JSON or short form) into a schedule.
-
-    Raises:
-        SpecError: naming the SPEC and, for a bad value, its key path.
-    """
-    if len(text) > MAX_SPEC_BYTES:
-        raise SpecError(
-            f"{_where(text)}: the SPEC is {len(text)} characters long, at most "
-            f"{MAX_SPEC_BYTES} are allowed"
-        )
-    stripped = text.strip()
-    if not stripped:
-        raise SpecError(
-            "empty SPEC: give a config file, an inline JSON object or TYPE:key=value,..."
-        )
-    if stripped.startswith("{"):
-        config = _load_json(stripped, _where(text))
-        return Spec(_build(config, _where(text)), text, _label(config))
-    if os.path.isfile(stripped):
-        where = f"in {stripped}"
-        config = _load_file(stripped, where)
-        stem = os.path.splitext(os.path.basename(stripped))[0]
-        return Spec(_build(config, where), text, stem)
-    if stripped.lower().endswith(_FILE_SUFFIXES) or os.sep in stripped.split(":", 1)[0]:
-        raise SpecError(f"{_where(text)}: no such file {stripped!r}")
-    config = _parse_short(stripped, _where(text))
-    return Spec(_build(config, _where(text)), text, stripped)
-
-
 def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _label(config: Any) -> str:
-    if isinstance(config, Mapping):
-        kind = config.get("type")
-        if isinstance(kind, str):
-            return kind
-    return "schedule"
-
-
-def _build(config: Any, where: str) -> Schedule:
-    if isinstance(config, Mapping) and config.get("type") == "ReduceLROnPlateau":
-        raise SpecError(
-            f"{where}: ReduceLROnPlateau has no closed form (its lr depends on the metric you "
-            "feed it), so it cannot be drawn from a config; `lrkit gallery` simulates it on a "
-            "synthetic metric, and lrkit.torch.ReduceLROnPlateau is the drop-in"
-        )
-    try:
-        return from_config(config)
-    except (LrkitError, ValueError, TypeError, ArithmeticError) as error:
-        raise SpecError(f"{where}: {error}") from None
 
 
 _SPECIAL = re.compile(r'[\[\]{}"\\]')
@@ -192,10 +114,15 @@ def _integer(text: str, where: str) -> int:
     return int(text)
 
 
-def _load_json(text: str, where: str) -> Any:
+def load_json(text: str, where: str) -> Any:
+    """JSON text as plain data: bounded in nesting and integer length, each key once."""
     _check_nesting(text, where)
     try:
-        return json.loads(text, parse_int=lambda literal: _integer(literal, where))
+        return json.loads(
+            text,
+            parse_int=lambda literal: _integer(literal, where),
+            object_pairs_hook=lambda pairs: _object(pairs, where),
+        )
     except json.JSONDecodeError as error:
         raise _NotJSON(
             f"{where}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
@@ -204,63 +131,23 @@ def _load_json(text: str, where: str) -> Any:
         raise SpecError(f"{where}: invalid JSON: nested too deeply") from None
 
 
-def _load_file(path: str, where: str) -> Any:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SPEC_BYTES + 1)
-        if len(data) > MAX_SPEC_BYTES:
-            raise SpecError(
-                f"{where}: the file is larger than {MAX_SPEC_BYTES} bytes; a config is a small file"
-            )
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"{where}: cannot read the file: {error}") from None
-    if path.lower().endswith(".json"):
-        config = _load_json(text, where)
-    elif path.lower().endswith((".yaml", ".yml")):
-        config = _load_yaml(text, where)
-    else:
-        try:
-            config = _load_json(text, where)
-        except _NotJSON:
-            config = _load_yaml(text, where)
-    if not isinstance(config, Mapping):
-        raise SpecError(
-            f"{where}: the file must hold one config mapping with a 'type' key, "
-            f"got {type(config).__name__}"
-        )
-    return config
-
-
-def _load_yaml(text: str, where: str) -> Any:
-    try:
-        yaml: Any = importlib.import_module("yaml")
-    except ImportError:
-        raise SpecError(
-            f"{where}: reading YAML needs PyYAML (pip install 'lrkit[yaml]'), or write the "
-            "config as JSON"
-        ) from None
-    _check_nesting(text, where)  # flow style: [[...]] and {{...}}
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(f"{where}: invalid YAML{at}: {problem}") from None
-    except RecursionError:  # block style nested by indentation
-        raise SpecError(f"{where}: invalid YAML: nested too deeply") from None
-    except ValueError as error:  # an integer too long for int(), ...
-        raise SpecError(f"{where}: invalid YAML: {error}") from None
+def _object(pairs: list[tuple[str, Any]], where: str) -> dict[str, Any]:
+    """A JSON object whose keys are all different (JSON itself keeps the last silently)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise SpecError(f"{where}: the key {key!r} is given twice in one JSON object")
+        result[key] = value
+    return result
 
 
 # -- the short form ------------------------------------------------------------------
 
 
-def _parse_short(text: str, where: str) -> dict[str, Any]:
+def parse_short(text: str, where: str) -> dict[str, Any]:
     kind, colon, rest = text.partition(":")
     kind = kind.strip()
-    if not _NAME.match(kind):
+    if not _TYPE.match(kind):
         raise SpecError(
             f"{where}: not a config file, an inline JSON object or a short form "
             f"TYPE:key=value,... (TYPE {_shorten(kind)!r} is not a name)"
@@ -341,7 +228,7 @@ def _value(raw: str, key: str, where: str) -> Any:
         raise SpecError(f"{where}: {key} has no value (write {key}=VALUE)")
     if raw[0] in "[{":
         try:
-            return _load_json(raw, where)
+            return load_json(raw, where)
         except _NotJSON:
             pass
         if raw[0] == "{":
@@ -409,8 +296,8 @@ def short_form(config: Mapping[str, Any]) -> str | None:
     check_bounds(config)
     parts = []
     for key, value in config.items():
-        if key == "type":
-            continue
+        if key == "type" or (key in _FUNCTION_KEYS and value is None):
+            continue  # a function key's text is kept as written: None is its absence
         if key in _FUNCTION_KEYS and isinstance(value, str):
             text: str | None = value  # kept as written when parsed
         else:
