@@ -88,7 +88,13 @@ def collect() -> list[Block]:
 
 BLOCKS = collect()
 GALLERY = [b for b in BLOCKS if b.page == "docs/gallery.md"]
-RUN_PAGES = ("README.md", "docs/index.md", "docs/plotting.md", "docs/driving-torch.md")
+RUN_PAGES = (
+    "README.md",
+    "docs/index.md",
+    "docs/plotting.md",
+    "docs/driving-torch.md",
+    "docs/configs.md",
+)
 
 #: Blocks that cannot run here, each with the reason (none today).
 UNRUNNABLE: dict[tuple[str, str], str] = {}
@@ -326,6 +332,7 @@ CHECKS_PER_PAGE = {
     "docs/index.md": {"literals": 1, "claims": 3},
     "docs/plotting.md": {"literals": 1, "claims": 4},
     "docs/driving-torch.md": {"literals": 13, "claims": 0},
+    "docs/configs.md": {"literals": 7, "claims": 0},
 }
 
 

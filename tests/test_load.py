@@ -68,12 +68,22 @@ def test_every_type_loads_from_json_yaml_and_short_form(
         equal_values(back, expected)  # type: ignore[arg-type]
 
 
+def test_the_docs_examples_are_the_files_the_page_shows() -> None:
+    root = Path(__file__).resolve().parent.parent
+    page = (root / "docs" / "configs.md").read_text()
+    for name in ("warmup-cosine.yaml", "two-groups.yaml"):
+        text = (root / "docs" / "examples" / name).read_text()
+        assert f"`docs/examples/{name}`:\n\n```yaml\n{text}```" in page
+        assert load(root / "docs" / "examples" / name)
+
+
 def test_dump_formats() -> None:
     s = lrkit.WarmupCosine(lr=0.1, warmup_steps=10, total_steps=100)
     assert json.loads(dump(s)) == s.to_config()
     assert yaml.safe_load(dump(s, format="yaml")) == s.to_config()
     two = [s, lrkit.StepLR(lr=0.01, step_size=3)]
     assert load(dump(two)) == two
+    assert load(dump(two, format="yaml")) == two  # YAML text of several lines
     with pytest.raises(ValueError, match="format must be 'json' or 'yaml', got 'toml'"):
         dump(s, format="toml")
     with pytest.raises(TypeError, match="dump takes a schedule"):
@@ -254,6 +264,17 @@ def test_syntax_errors_name_the_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("type: StepLR\nlr: [0.1\n")
     with pytest.raises(SpecError, match=f"in {path}: invalid YAML at line 3 column 1"):
+        load(path)
+
+
+def test_yaml_numbers_with_an_exponent_and_no_dot_are_numbers(tmp_path: Path) -> None:
+    # PyYAML (YAML 1.1) reads 3e-4 as a string; lrkit reads it as YAML 1.2 does.
+    path = tmp_path / "run.yaml"
+    path.write_text("type: ExponentialLR\nlr: 3e-4\ngamma: 1E0\n")
+    assert yaml.safe_load(path.read_text())["lr"] == "3e-4"
+    assert load(path) == lrkit.ExponentialLR(lr=3e-4, gamma=1.0)
+    path.write_text("type: ExponentialLR\nlr: '3e-4'\ngamma: 0.5\n")  # quoted: a string
+    with pytest.raises(SpecError, match="lr must be"):
         load(path)
 
 

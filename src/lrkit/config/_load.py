@@ -5,6 +5,7 @@ A source is one of
 * a path to a config file: JSON (``.json``) or YAML (``.yaml``/``.yml``; needs PyYAML);
   a file without one of those suffixes is read as JSON, else as YAML;
 * a JSON text: ``'{"type": "StepLR", "lr": 0.1, "step_size": 30}'`` (or a list of them);
+* a YAML text of several lines (what :func:`dump` writes);
 * the short form ``TYPE:key=value,key=value`` (see :mod:`lrkit.config._spec`);
 * a config mapping, or a list of them, as :func:`lrkit.from_config` takes it.
 
@@ -14,7 +15,8 @@ whose ``lr`` (or another numeric argument) is a list with one value per group
 line reads exactly these forms, through the same functions.
 
 YAML is read through PyYAML's safe parser (libyaml's when PyYAML has it), event by event,
-into plain data: only strings, numbers, booleans, null, lists and mappings. A tag that asks
+into plain data: only strings, numbers, booleans, null, lists and mappings (a number with an
+exponent and no dot, ``3e-4``, is a number as in YAML 1.2, not a string as in 1.1). A tag that asks
 for anything else (``!!python/object``, ``!!set``, ``!!binary``, a custom tag), an alias
 (``*name``: refused, so a file cannot expand into billions of nodes), a repeated key, a
 second document, lists and mappings nested more than :data:`MAX_NESTING` deep, more than
@@ -31,6 +33,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -52,6 +55,9 @@ _YAML = "tag:yaml.org,2002:"
 _YAML_SCALARS = frozenset(_YAML + kind for kind in ("str", "int", "float", "bool", "null"))
 _YAML_MAP = _YAML + "map"
 _YAML_SEQ = _YAML + "seq"
+#: A plain scalar that YAML 1.2 reads as a float and PyYAML (YAML 1.1) as a string: an
+#: exponent without a dot (``3e-4``, ``1E5``).
+_FLOAT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+\Z")
 #: The annotations of numeric arguments, which a per-group list may stand for.
 _NUMERIC = frozenset({"float", "int"})
 
@@ -255,6 +261,10 @@ def read(source: Source) -> Document:
     if stripped[0] in "{[":
         data = load_json(stripped, where)
         return Document(data, where, _label(data))
+    if "\n" in stripped:  # several lines: YAML text (a SPEC or a path is one line)
+        marks: dict[str, tuple[int, int]] = {}
+        data = read_yaml(stripped, "in the YAML text", marks)
+        return Document(data, "in the YAML text", _label(data), marks)
     if os.path.isfile(stripped):
         return _read_file(stripped, f"in {stripped}")
     if stripped.lower().endswith(_FILE_SUFFIXES) or os.sep in stripped.split(":", 1)[0]:
@@ -403,6 +413,8 @@ class _YamlReader:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _YAML + "str" and event.implicit[0] and _FLOAT.match(event.value):
+                tag = _YAML + "float"  # YAML 1.2's 3e-4, which YAML 1.1 reads as a string
         if tag not in _YAML_SCALARS:
             self.fail(event, f"the tag {tag!r} is not allowed: a config is plain data")
         digits = sum(c.isdigit() for c in event.value) if tag == _YAML + "int" else 0
