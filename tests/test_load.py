@@ -366,3 +366,17 @@ def test_hostile_json_is_refused(tmp_path: Path) -> None:
         with pytest.raises((ValueError, TypeError), match=name):
             load(tmp_path / name)
         assert time.perf_counter() - start < 5.0
+
+
+def test_every_gallery_config_loads_as_printed() -> None:
+    # The gallery prints each picture's config (a list for several curves): lrkit.load
+    # reads that text back to the schedules drawn.
+    from lrkit import gallery
+
+    for entry in gallery.ENTRIES:
+        if entry.plateau is not None:
+            continue  # ReduceLROnPlateau: simulated, no config
+        text = gallery._config_text(entry)
+        loaded = load(text)
+        drawn = [schedule for _, schedule in entry.schedules]
+        assert (loaded if isinstance(loaded, list) else [loaded]) == drawn, entry.name
