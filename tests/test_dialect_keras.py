@@ -42,7 +42,7 @@ def keras_values(name: str, kwargs: dict[str, Any], steps: np.ndarray, one_by_on
     schedule = getattr(schedules, name)(**kwargs)
     if one_by_one:  # Keras' ops.cond (CosineDecay's warm-up) and PiecewiseConstantDecay's
         # result (a 0-d array it adds into) take one step at a time
-        return np.array([float(schedule(int(t))) for t in steps])
+        return np.array([float(schedule(t)) for t in steps.tolist()])
     return np.asarray(schedule(steps), dtype=np.float64)
 
 
@@ -456,6 +456,11 @@ def test_keras_get_config_loads(name: str, kwargs: dict[str, Any]) -> None:
     scale = float(np.max(np.abs(theirs))) or 1.0
     # the loose bound of the comparisons above: a few hundred float32 roundings of the scale
     np.testing.assert_allclose(ours(steps), theirs, rtol=1e-4, atol=1e-4 * scale)
+    # fractional steps too (Keras takes any number as the step)
+    fractions = np.array([0.5, 1.25, 2.75, 9.5, 10.5, 99.9, 100.5, 150.25])
+    theirs = keras_values(name, keras_config, fractions, one_by_one=True)
+    np.testing.assert_allclose(ours(fractions), theirs, rtol=1e-4, atol=1e-4 * scale)
+    assert [ours(t) for t in fractions.tolist()] == pytest.approx(ours(fractions), rel=1e-13)
 
 
 def test_defaults_are_keras_defaults() -> None:
@@ -489,6 +494,25 @@ def test_anchor_values() -> None:
     assert lk.ExponentialDecay(1.0, 10, 0.25)(5) == 0.5
     s = lk.CosineDecayRestarts(1.0, 10, t_mul=2.0, m_mul=0.5)
     assert (s(10), s(20), s(30)) == (0.5, pytest.approx(0.25, rel=1e-15), 0.25)
+
+
+def test_integer_rates_are_floats() -> None:
+    # Keras computes in the dtype of an int initial_learning_rate (decay_rate 0.5 cast to
+    # 0, pi to 3); lrkit takes 1 as 1.0: Keras' values for the float argument.
+    steps = np.arange(0, 30, dtype=np.int64)
+    for name, args in (
+        ("ExponentialDecay", (10, 0.5)),
+        ("InverseTimeDecay", (10, 0.5)),
+        ("CosineDecay", (10,)),
+        ("CosineDecayRestarts", (10,)),
+    ):
+        ours = getattr(lk, name)(1, *args)
+        assert ours == getattr(lk, name)(1.0, *args)
+        assert ours.to_config()["initial_learning_rate"] == 1.0
+        as_float = np.asarray(getattr(schedules, name)(1.0, *args)(steps), dtype=np.float64)
+        as_int = np.asarray(getattr(schedules, name)(1, *args)(steps), dtype=np.float64)
+        np.testing.assert_allclose(ours(steps), as_float, rtol=0, atol=1e-6)
+        assert np.abs(as_int - as_float).max() > 0.01, name  # Keras' integer arithmetic
 
 
 def test_growth_saturates() -> None:
