@@ -496,6 +496,63 @@ def test_anchor_values() -> None:
     assert (s(10), s(20), s(30)) == (0.5, pytest.approx(0.25, rel=1e-15), 0.25)
 
 
+EXACT_STEPS = [0, 1, 7, 999, 12_345, 10**6 + 3, 9_999_991, 10**7]
+
+
+def _exact_cases() -> list[tuple[Any, Callable[[int], Any], float]]:
+    """(schedule, its value at step k in mpmath, the absolute error allowed as a fraction of
+    the largest term): lrkit's float64 against the exact value of Keras' formula."""
+    import mpmath
+
+    m = mpmath.mpf
+    pi = mpmath.pi
+
+    def cosine(x: Any) -> Any:
+        return (1 + mpmath.cos(pi * x)) / 2
+
+    def restarts(k: int) -> Any:
+        i, f = exact_cycle(k, 7, 1.5)
+        return m(0.1) * (
+            (1 - m(0.05)) * m(0.9) ** i * cosine(m(f.numerator) / f.denominator) + m(0.05)
+        )
+
+    return [
+        (lk.ExponentialDecay(0.1, 3, 0.9999), lambda k: m(0.1) * m(0.9999) ** (m(k) / 3), 0.0),
+        (
+            lk.ExponentialDecay(0.1, 7, 0.5, staircase=True),
+            lambda k: m(0.1) * m(0.5) ** (k // 7),
+            0.0,
+        ),
+        (lk.InverseTimeDecay(0.1, 3, 0.7), lambda k: m(0.1) / (1 + m(0.7) * k / 3), 0.0),
+        (
+            lk.PolynomialDecay(0.1, 10**7, 0.001, power=0.5),
+            lambda k: (m(0.1) - m(0.001)) * (1 - m(k) / 10**7) ** m(0.5) + m(0.001),
+            0.0,
+        ),
+        (
+            lk.CosineDecay(0.1, 10**7, alpha=0.01),
+            lambda k: m(0.1) * ((1 - m(0.01)) * cosine(m(k) / 10**7) + m(0.01)),
+            0.0,
+        ),
+        (lk.CosineDecayRestarts(0.1, 7, t_mul=1.5, m_mul=0.9, alpha=0.05), restarts, 1e-15),
+    ]
+
+
+def test_exact_at_large_steps() -> None:
+    # lrkit's float64 is the exact value of Keras' formula to a few float64 ulps (and for the
+    # restarts, whose fraction (c - S_i) / t_mul ** i cancels, to ~1e-15 of the peak).
+    import mpmath
+
+    with mpmath.workdps(40):
+        for schedule, exact, peak_fraction in _exact_cases():
+            for k in EXACT_STEPS:
+                value, want = schedule(k), exact(k)
+                error = abs(mpmath.mpf(value) - want)
+                # (below float64's range, it rounds to a subnormal number or 0 as float64 does)
+                assert error <= 1e-15 * abs(want) + peak_fraction * 0.1 + 1e-322, (schedule, k)
+                assert schedule(np.array([k]))[0] == pytest.approx(value, rel=1e-15, abs=1e-300)
+
+
 def test_integer_rates_are_floats() -> None:
     # Keras computes in the dtype of an int initial_learning_rate (decay_rate 0.5 cast to
     # 0, pi to 3); lrkit takes 1 as 1.0: Keras' values for the float argument.

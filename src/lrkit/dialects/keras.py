@@ -181,10 +181,14 @@ class ExponentialDecay(_DecayEvery):
         self._check(MAX_RATE, "1e+300")
 
     def _value(self, xp: Namespace, t: Any) -> Any:
-        # initial_learning_rate * decay_rate ** p, saturating at float64's largest number
-        return xp.times(
-            self.initial_learning_rate, xp.exact_power(self.decay_rate, self._progress(t))
-        )
+        # initial_learning_rate * decay_rate ** p, with p = t / T split into its whole part
+        # (an exact integer power, of any size) and its fraction: the same number, without
+        # the rounding of t / T magnified by a large power. Saturates at float64's largest.
+        steps, rate = self.decay_steps, self.decay_rate
+        factors = [xp.exact_power(rate, t // steps)]
+        if not self.staircase:
+            factors.append(_power(xp, rate, (t % steps) / steps))
+        return xp.product(self.initial_learning_rate, factors)
 
 
 @schedule_class(name="keras.InverseTimeDecay")
@@ -397,15 +401,18 @@ class PolynomialDecay(_KerasSchedule):
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         steps = self.decay_steps
+        # Keras' 1 - p, with p = min(t, T) / T, or with cycle p = t / T' where
+        # T' = T * (1 if t == 0 else ceil(t / T)): computed as (T' - t) / T', the numerator
+        # exact (integer arithmetic for whole steps), so that it keeps its precision next to
+        # the end of a cycle, where 1 - p cancels.
         if self.cycle:
-            # Keras: decay_steps * (1 if t == 0 else ceil(t / decay_steps)), the ceiling as
-            # an integer division (exact for whole steps of any size)
             multiplier = xp.maximum(-(-t // steps), 1)
-            p = t / (multiplier * float(steps))
+            left = xp.where(t == 0, steps, (-t) % steps)  # T' - t
+            remaining = left / (multiplier * float(steps))
         else:
-            p = xp.minimum(t, steps) / steps
+            remaining = (steps - xp.minimum(t, steps)) / steps
         start, end = self.initial_learning_rate, self.end_learning_rate
-        return (start - end) * _power(xp, 1.0 - p, self.power) + end
+        return (start - end) * _power(xp, remaining, self.power) + end
 
     @property
     def length(self) -> int:
