@@ -590,7 +590,7 @@ def steps_for(schedule: Schedule) -> st.SearchStrategy[float]:
         st.integers(0, min(top, 10**7)),
     ]
     marks = sorted(
-        {m + d for m in (*schedule.boundaries, float(schedule.length or 0)) for d in (-1, 0, 1)}
+        {m + d for m in (*schedule.breakpoints, float(schedule.length or 0)) for d in (-1, 0, 1)}
     )
     marks = [m for m in marks if 0 <= m <= limit and (m.is_integer() or not whole)]
     if marks:

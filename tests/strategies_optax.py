@@ -23,7 +23,13 @@ class OptaxSpec(Spec):
 
     def build(self) -> Schedule:
         function = getattr(lrkit.optax, self.kind.split(".", 1)[1])
-        built: Schedule = function(**self.kwargs)
+        kwargs = {
+            key: [child.build() for child in value]
+            if isinstance(value, list) and value and isinstance(value[0], Spec)
+            else value
+            for key, value in self.kwargs.items()
+        }
+        built: Schedule = function(**kwargs)
         return built
 
 
@@ -202,6 +208,29 @@ def cosine_onecycle_schedule(draw: Any) -> Spec:
     return OptaxSpec("optax.cosine_onecycle_schedule", kwargs)
 
 
+@st.composite
+def sgdr_schedule(draw: Any) -> Spec:
+    cycles = draw(st.lists(warmup_cosine_decay_schedule(), min_size=1, max_size=4))
+    return OptaxSpec("optax.sgdr_schedule", {"cosine_kwargs": [dict(c.kwargs) for c in cycles]})
+
+
+@st.composite
+def join_schedules(draw: Any) -> Spec:
+    piece = st.one_of(
+        constant_schedule(),
+        linear_schedule(),
+        cosine_decay_schedule(),
+        exponential_decay(),
+        warmup_cosine_decay_schedule(),
+        piecewise_constant_schedule(),
+    )
+    pieces = draw(st.lists(piece, min_size=1, max_size=4))
+    # any order, repeats and negative boundaries included (optax's where-chain)
+    boundary = st.one_of(st.integers(-5, 60), st.integers(0, 10**6))
+    boundaries = draw(st.lists(boundary, min_size=len(pieces) - 1, max_size=len(pieces) - 1))
+    return OptaxSpec("optax.join_schedules", {"schedules": pieces, "boundaries": boundaries})
+
+
 FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.constant_schedule": constant_schedule(),
     "optax.linear_schedule": linear_schedule(),
@@ -216,6 +245,8 @@ FAMILIES: dict[str, st.SearchStrategy[Any]] = {
     "optax.warmup_exponential_decay_schedule": warmup_exponential_decay_schedule(),
     "optax.linear_onecycle_schedule": linear_onecycle_schedule(),
     "optax.cosine_onecycle_schedule": cosine_onecycle_schedule(),
+    "optax.sgdr_schedule": sgdr_schedule(),
+    "optax.join_schedules": join_schedules(),
 }
 
 #: (config, the same schedule built in Python) for every type of this module.
@@ -316,5 +347,39 @@ BY_HAND: list[tuple[dict[str, Any], Any]] = [
     (
         {"type": "optax.cosine_onecycle_schedule", "transition_steps": 100, "peak_value": 0.1},
         lrkit.optax.cosine_onecycle_schedule(100, 0.1),
+    ),
+    (
+        {
+            "type": "optax.sgdr_schedule",
+            "cosine_kwargs": [
+                {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 5, "decay_steps": 50},
+                {"init_value": 0.0, "peak_value": 0.05, "warmup_steps": 0, "decay_steps": 30},
+            ],
+        },
+        lrkit.optax.sgdr_schedule(
+            [
+                lrkit.optax.warmup_cosine_decay_schedule(0.0, 0.1, 5, 50),
+                lrkit.optax.warmup_cosine_decay_schedule(0.0, 0.05, 0, 30),
+            ]
+        ),
+    ),
+    (
+        {
+            "type": "optax.join_schedules",
+            "schedules": [
+                {
+                    "type": "optax.linear_schedule",
+                    "init_value": 0.0,
+                    "end_value": 0.1,
+                    "transition_steps": 10,
+                },
+                {"type": "CosineAnnealingLR", "lr": 0.1, "T_max": 90},
+            ],
+            "boundaries": [10],
+        },
+        lrkit.optax.join_schedules(
+            [lrkit.optax.linear_schedule(0.0, 0.1, 10), lrkit.CosineAnnealingLR(lr=0.1, T_max=90)],
+            [10],
+        ),
     ),
 ]

@@ -532,7 +532,7 @@ def test_config_nesting_has_a_limit_naming_the_key_path() -> None:
             from_config(_nested(depth))
         assert str(info.value) == (
             f"{path} must be a schedule at most 32 levels deep in its config, got 33 "
-            "(the top is level 1, each schedulers or of child one level further)"
+            "(the top is level 1, each child schedule one level further)"
         )
         assert info.value.argument == path  # type: ignore[attr-defined]
 

@@ -36,7 +36,7 @@ from lrkit import (
     StepLR,
     from_config,
 )
-from lrkit.core._schedule import REGISTRY
+from lrkit.core._schedule import REGISTRY, arguments
 
 CONFIGS = settings(
     max_examples=50,
@@ -74,6 +74,23 @@ def test_config_builds_the_same_schedule(family: str, data: st.DataObject) -> No
 def test_every_registered_type_is_generated() -> None:
     kinds = {name.split("-")[0] for name in families.FAMILIES}
     assert kinds == set(REGISTRY)
+
+
+@pytest.mark.parametrize("family", list(families.FAMILIES))
+@settings(max_examples=10, deadline=None, database=None)
+@given(data=st.data())
+def test_fields_that_hold_schedules_are_declared(family: str, data: st.DataObject) -> None:
+    # A field whose config nests schedule configs is one the config layer builds first:
+    # schedule_fields (one) or schedule_lists (a list), and nothing else is declared.
+    schedule = data.draw(families.FAMILIES[family]).build()
+    config = schedule.to_config()
+    cls = type(schedule)
+    for field in arguments(schedule):
+        value = config[field.name]
+        one = isinstance(value, dict) and "type" in value
+        many = isinstance(value, list) and any(isinstance(v, dict) and "type" in v for v in value)
+        assert (field.name in cls.schedule_fields) == (one and field.name != "lr_lambda")
+        assert (field.name in cls.schedule_lists) == many
 
 
 def test_every_type_by_hand() -> None:

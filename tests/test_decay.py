@@ -291,7 +291,7 @@ def sample_steps(schedule: Schedule, seed: int) -> tuple[list[int], list[float]]
     """Whole steps (0..50, around each boundary and the length, random, 10^7) and
     fractional ones (near the boundaries and random)."""
     whole = set(range(51))
-    marks = [*schedule.boundaries, float(schedule.length or 0)]
+    marks = [*schedule.breakpoints, float(schedule.length or 0)]
     fractional: set[float] = set()
     for mark in marks:
         for d in (-2, -1, 0, 1, 2):
@@ -447,7 +447,7 @@ def test_tanh_ends_as_documented() -> None:
 def test_exponential_decay_bounds() -> None:
     floor = ExponentialDecay(lr=0.1, decay_steps=10, decay_rate=0.5, final_lr=0.01)
     assert floor(0) == 0.1 and floor(2**63 - 1) == 0.01
-    crossing = floor.boundaries[-1]  # 10 * log2(10): where the floor takes over
+    crossing = floor.breakpoints[-1]  # 10 * log2(10): where the floor takes over
     assert crossing == pytest.approx(10 * math.log2(10), rel=1e-12)
     assert floor(math.floor(crossing)) > 0.01 and floor(math.ceil(crossing)) == 0.01
     cap = ExponentialDecay(lr=0.1, decay_steps=10, decay_rate=2.0, final_lr=100.0)

@@ -312,7 +312,7 @@ def test_drawn_configurations_match_transformers(family: str, data: st.DataObjec
     name = family.split(".", 1)[1]
     s = spec.build()
     reference = _lambda_reference(dict(spec.kwargs), name)
-    edges = [int(b) for b in s.boundaries] + [0]
+    edges = [int(b) for b in s.breakpoints] + [0]
     near = [max(0, e + d) for e in edges for d in (-1, 0, 1)]
     steps = sorted(
         set(near + data.draw(st.lists(st.integers(0, 10**7), max_size=8), label="steps"))

@@ -221,7 +221,7 @@ def test_own_entries_draw_the_schedules_values(entry: Entry) -> None:
         # One ulp apart at most (the exponential warm-up's pow on one float and on an array).
         np.testing.assert_allclose(curve.lr, direct, rtol=2.5e-16, atol=0, err_msg=entry.name)
         assert np.isfinite(curve.lr).all() and (curve.lr >= 0).all()
-        assert curve.boundaries == tuple(b for b in schedule.boundaries if 0 < b < entry.steps)
+        assert curve.boundaries == tuple(b for b in schedule.breakpoints if 0 < b < entry.steps)
         dashed = curve.style.get("linestyle") == "--"
         assert dashed == (i in entry.references)
 

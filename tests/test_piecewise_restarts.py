@@ -495,9 +495,9 @@ def test_cosine_restarts_period_and_length() -> None:
     assert CosineRestarts(0.1, 10.5)._period() is None
     assert CosineRestarts(0.1, 10, period_mult=2)._period() is None
     s = CosineRestarts(0.1, 10, period_mult=2, limit=2)
-    assert s.boundaries == (10.0, 30.0)
+    assert s.breakpoints == (10.0, 30.0)
     assert s.length > 30 and s(s.length) == 0.0
-    assert CosineRestarts(0.1, 10, period_mult=2).boundaries == (10.0, 30.0, 70.0)
+    assert CosineRestarts(0.1, 10, period_mult=2).breakpoints == (10.0, 30.0, 70.0)
 
 
 def test_cosine_restarts_beyond_its_arithmetic_is_a_clean_error() -> None:
@@ -758,4 +758,4 @@ def test_config_round_trips_and_equality() -> None:
         assert back == schedule and hash(back) == hash(schedule)
         assert eval(repr(schedule), dict(vars(lrkit))) == schedule
     assert PiecewiseConstant(boundaries=(1,), values=(1, 2)).boundaries == (1.0,)
-    assert PiecewiseLinear(steps=(1, 5), values=(1, 2)).boundaries == (1.0, 5.0)
+    assert PiecewiseLinear(steps=(1, 5), values=(1, 2)).breakpoints == (1.0, 5.0)

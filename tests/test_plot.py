@@ -78,7 +78,7 @@ def test_plot_marks_boundaries_and_cycled_momentum_on_a_second_axis() -> None:
     assert s.momentum is not None
     ax = lp.plot(s, ax=new_axes())
     guides = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
-    assert sorted(float(g.get_xdata()[0]) for g in guides) == sorted(s.boundaries)
+    assert sorted(float(g.get_xdata()[0]) for g in guides) == sorted(s.breakpoints)
     (twin,) = [other for other in ax.get_figure().axes if other is not ax]
     assert twin.get_ylabel() == "momentum"
     (mline,) = twin.get_lines()
@@ -105,7 +105,7 @@ def test_plot_several_schedules_labels_epochs_and_log() -> None:
     assert ax.get_xlim() == (0.0, 10.0)
     guides = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
     # a dotted guide at each boundary: StepLR's drops (30, 60, 90), MultiStepLR's milestones
-    marks = sorted({m / 10 for m in (*a.boundaries, *b.boundaries) if m < 100})
+    marks = sorted({m / 10 for m in (*a.breakpoints, *b.breakpoints) if m < 100})
     assert marks == [3.0, 4.0, 6.0, 7.0, 9.0]
     assert sorted(float(g.get_xdata()[0]) for g in guides) == marks
 

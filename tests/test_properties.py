@@ -650,7 +650,7 @@ def test_sorted_and_shuffled_steps_agree(family: str, data: st.DataObject) -> No
     """A sorted array of steps (a curve) takes a faster path through piecewise schedules;
     the same steps in any order give the same values."""
     _, schedule = draw_schedule(data, family)
-    near_edges = [int(b) + d for b in schedule.boundaries for d in (-1, 0, 1) if 0 <= int(b) + d]
+    near_edges = [int(b) + d for b in schedule.breakpoints for d in (-1, 0, 1) if 0 <= int(b) + d]
     limit = schedule.last_step
     drawn = [int(t) for t in draw_steps(data, schedule, max_size=30)] + [
         t for t in near_edges if limit is None or t <= limit

@@ -290,7 +290,7 @@ def test_the_core_lambdalr_takes_its_schedules_domain() -> None:
     one = lrkit.OneCycleLR(max_lr=1.0, total_steps=10)
     s = lrkit.LambdaLR(lr=0.5, lr_lambda=one)
     assert s.last_step == one.last_step == 10
-    assert s.length == one.length and s.boundaries == one.boundaries
+    assert s.length == one.length and s.breakpoints == one.breakpoints
     assert s(10) == 0.5 * one(10)
     with pytest.raises(InvalidValue, match="total_steps=10"):
         s(11)

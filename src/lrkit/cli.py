@@ -337,7 +337,7 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     (spec,) = _specs([args.spec])
     steps = _length([spec], args.steps)
-    t = grid(steps, spec.schedule.boundaries)  # every step, or a sample past MAX_POINTS
+    t = grid(steps, spec.schedule.breakpoints)  # every step, or a sample past MAX_POINTS
     lr = _evaluate(spec, t)
     width = args.width or max(40, min(120, shutil.get_terminal_size((80, 24)).columns))
     title = spec.label if len(spec.label) <= width else spec.label[: width - 3] + "..."

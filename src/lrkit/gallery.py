@@ -224,7 +224,7 @@ class Entry:
                     label=label,
                     steps=x,
                     lr=schedule.evaluate_array(x),
-                    boundaries=tuple(b for b in schedule.boundaries if 0 < b < steps),
+                    boundaries=tuple(b for b in schedule.breakpoints if 0 < b < steps),
                 )
                 for label, schedule in self.schedules
             ]
@@ -1204,7 +1204,7 @@ def markdown(entries: Sequence[Entry] = ENTRIES, folder: str = "gallery") -> str
         "from its closed form. For torch's schedulers, the arguments are those of the "
         "examples in the tutorial that lrkit started from where it gives them, and everyday "
         "ones where it does not; a few variations follow. Dotted lines mark milestones and "
-        "phase ends (`schedule.boundaries`); a dashed curve on the right axis is the momentum "
+        "phase ends (`schedule.breakpoints`); a dashed curve on the right axis is the momentum "
         "that CyclicLR and OneCycleLR cycle. Steps count `scheduler.step()` calls: step 0 is "
         "the lr right after the scheduler is built.",
         "",

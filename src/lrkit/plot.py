@@ -2,7 +2,7 @@
 
 :func:`plot` draws one or several schedules on a matplotlib ``Axes``: the learning rate
 per step (or per epoch), dotted lines at the steps where a schedule's formula changes
-(milestones, phase ends, restarts: ``schedule.boundaries``) and, on a second y axis, the
+(milestones, phase ends, restarts: ``schedule.breakpoints``) and, on a second y axis, the
 momentum that CyclicLR and OneCycleLR cycle (``schedule.momentum``). :func:`save` writes
 the same figure to a PNG, SVG or PDF file without going through pyplot.
 
@@ -139,7 +139,7 @@ def curves(
                 schedule(float(last))
             except ValueError:
                 last = schedule.length
-        marks = tuple(b for b in schedule.boundaries if 0 < b < last)
+        marks = tuple(b for b in schedule.breakpoints if 0 < b < last)
         x = _grid(last, marks)
         lr = schedule.evaluate_array(x)
         cycled = schedule.momentum if momentum else None
@@ -322,7 +322,7 @@ def plot(
         log: a logarithmic lr axis.
         steps_per_epoch: show the x axis in epochs of this many steps.
         momentum: draw the cycled momentum (``schedule.momentum``) on a second y axis.
-        boundaries: mark ``schedule.boundaries`` (milestones, phase ends) with dotted lines.
+        boundaries: mark ``schedule.breakpoints`` (milestones, phase ends) with dotted lines.
         title: the Axes title.
         legend: ``"inside"`` (the best corner), ``"below"`` (under the plot, for a
             figure with constrained layout) or ``"none"``.

@@ -10,6 +10,7 @@ product of factors (:class:`ChainedScheduler`), and the presets built from these
 
 from lrkit.compose import _arith, _join, _noise, _presets, _sequence, _warmup, operators, schedules
 from lrkit.compose._arith import *  # noqa: F403
+from lrkit.compose._arith import check_schedules
 from lrkit.compose._join import *  # noqa: F403
 from lrkit.compose._join import check_milestones
 from lrkit.compose._noise import *  # noqa: F403
@@ -19,7 +20,7 @@ from lrkit.compose._sequence import *  # noqa: F403
 from lrkit.compose._sequence import chainable
 from lrkit.compose._warmup import *  # noqa: F403
 
-__all__ = ["Preset", "chainable", "check_milestones", "operators", "schedules"]
+__all__ = ["Preset", "chainable", "check_milestones", "check_schedules", "operators", "schedules"]
 __all__ += _arith.__all__
 __all__ += _join.__all__
 __all__ += _noise.__all__

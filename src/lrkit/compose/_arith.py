@@ -49,6 +49,8 @@ class Wrapper(Schedule):
     """A schedule of one other schedule, ``of``, read on the same steps: its domain, its
     whole-step rule, its length and boundaries are ``of``'s."""
 
+    schedule_fields = ("of",)
+
     of: Schedule
 
     def _whole_steps_only(self) -> bool:
@@ -66,12 +68,14 @@ class Wrapper(Schedule):
         return self.of.length
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.of.boundaries
+    def breakpoints(self) -> tuple[float, ...]:
+        return self.of.breakpoints
 
 
 class Combination(Schedule):
     """A schedule of several schedules read on the same steps (``schedulers``)."""
+
+    schedule_lists = ("schedulers",)
 
     schedulers: tuple[Schedule, ...]
 
@@ -96,8 +100,8 @@ class Combination(Schedule):
         return max(lengths) if lengths else None
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        return tuple(sorted({b for child in self.schedulers for b in child.boundaries}))
+    def breakpoints(self) -> tuple[float, ...]:
+        return tuple(sorted({b for child in self.schedulers for b in child.breakpoints}))
 
 
 @schedule_class

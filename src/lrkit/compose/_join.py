@@ -87,6 +87,8 @@ class Join(Schedule):
     [0.05, 0.075, 0.075, 0.05, 0.025, 0.0067, 0.0]
     """
 
+    schedule_lists = ("schedulers",)
+
     schedulers: tuple[Schedule, ...]
     milestones: tuple[int, ...]
     time: str | tuple[str, ...] = "local"
@@ -145,7 +147,7 @@ class Join(Schedule):
         return end + last if self._starts[-1] else max(end + 10, last)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(m) for m in self.milestones)
 
 
@@ -168,6 +170,8 @@ class Repeat(Schedule):
     >>> [round(s(t), 4) for t in range(9)]
     [0.1, 0.075, 0.05, 0.025, 0.05, 0.0375, 0.025, 0.0125, 0.025]
     """
+
+    schedule_fields = ("of",)
 
     of: Schedule
     period: int
@@ -209,5 +213,5 @@ class Repeat(Schedule):
         return 3 * self.period
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(k * self.period) for k in range(1, 3))

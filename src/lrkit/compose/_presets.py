@@ -52,8 +52,8 @@ class Preset(Schedule):
         return self.definition.length
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.definition.boundaries
+    def breakpoints(self) -> tuple[float, ...]:
+        return self.definition.breakpoints
 
 
 def _warmed(body: Schedule, warmup_steps: int, start_lr: float, shape: str = "linear") -> Schedule:

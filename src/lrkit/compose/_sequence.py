@@ -63,6 +63,8 @@ class SequentialLR(Schedule):
     [0.1, 0.1, 1.0, 0.9, 0.81]
     """
 
+    schedule_lists = ("schedulers",)
+
     schedulers: tuple[Schedule, ...]
     milestones: tuple[int, ...]
 
@@ -126,7 +128,7 @@ class SequentialLR(Schedule):
         return (self.milestones[-1] if self.milestones else 0) + last
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(m) for m in self.milestones)
 
     @property
@@ -189,6 +191,8 @@ class ChainedScheduler(Schedule):
     [0.1, 0.09, 0.81, 0.729, 0.6561]
     """
 
+    schedule_lists = ("schedulers",)
+
     schedulers: tuple[Schedule, ...]
 
     def __post_init__(self) -> None:
@@ -242,5 +246,5 @@ class ChainedScheduler(Schedule):
         return max((child.length or 10) for child in self.schedulers)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        return tuple(sorted({b for child in self.schedulers for b in child.boundaries}))
+    def breakpoints(self) -> tuple[float, ...]:
+        return tuple(sorted({b for child in self.schedulers for b in child.breakpoints}))

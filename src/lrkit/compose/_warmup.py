@@ -75,6 +75,8 @@ class Warmup(Schedule):
     [0.0, 0.02, 0.08, 0.1, 0.05, 0.0]
     """
 
+    schedule_fields = ("of",)
+
     of: Schedule
     steps: int
     start: float = 0.0
@@ -139,8 +141,8 @@ class Warmup(Schedule):
         return self.steps + rest if self.shift else max(rest, 2 * self.steps)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        later = (b + self.steps if self.shift else b for b in self.of.boundaries)
+    def breakpoints(self) -> tuple[float, ...]:
+        later = (b + self.steps if self.shift else b for b in self.of.breakpoints)
         return (float(self.steps), *(b for b in later if b > self.steps))
 
 
@@ -174,6 +176,8 @@ class Cooldown(Schedule):
     >>> [round(s(t), 4) for t in (0, 6, 7, 8, 9, 10, 20)]
     [0.1, 0.1, 0.075, 0.05, 0.025, 0.0, 0.0]
     """
+
+    schedule_fields = ("of",)
 
     of: Schedule
     total_steps: int
@@ -239,6 +243,6 @@ class Cooldown(Schedule):
         return self.total_steps + max(1, self.total_steps // 10)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        inside = tuple(b for b in self.of.boundaries if b < self.total_steps - self.steps)
+    def breakpoints(self) -> tuple[float, ...]:
+        inside = tuple(b for b in self.of.breakpoints if b < self.total_steps - self.steps)
         return (*inside, float(self.total_steps - self.steps), float(self.total_steps))

@@ -1,14 +1,16 @@
 """Plain-data configs: :func:`from_config` builds a schedule from a dict; ``to_config`` undoes it.
 
 A config is a dict with a ``type`` (a schedule class name) and that class's arguments.
-``lr`` may be stated once at the top: nested children (``schedulers``) inherit it. User
+An argument that holds a schedule or a list of them (the class's ``schedule_fields`` and
+``schedule_lists``: ``of``, ``schedulers``, optax's ``schedules``) holds their configs. ``lr`` may be
+stated once at the top of a schedule that holds others: its children inherit it. User
 functions are expression strings (see :class:`lrkit.Expr`); an ``lr_lambda`` that is a
 mapping is a nested schedule config read as a factor, which states its own ``lr`` (it
 does not inherit its parent's: that is the rate the factor multiplies). Errors name the
 key path, e.g. ``schedulers[1].T_max``.
 
 A config is bounded: schedules nest at most :data:`MAX_DEPTH` levels deep (the top is
-level 1; each ``schedulers``, ``of`` or ``lr_lambda`` child one level below its parent), a
+level 1; each child schedule, ``lr_lambda`` included, one level below its parent), a
 config holds at most :data:`MAX_SCHEDULES` schedules and :data:`MAX_VALUES` values (a part
 that appears several times, as YAML aliases make, counts each time), lists and mappings nest
 at most :data:`MAX_NESTING` deep, and no list or mapping may contain itself. These limits are
@@ -36,9 +38,6 @@ MAX_NESTING: Final = 100
 #: The most values (numbers, strings, lists, mappings) in one config, each time it appears.
 MAX_VALUES: Final = 100_000
 
-#: Keys whose values are nested schedule configs.
-_CHILD_LIST = "schedulers"
-_CHILD_ONE = "of"
 #: A function key that may hold a nested schedule config (a mapping): a schedule of factors.
 _CHILD_FACTOR = "lr_lambda"
 #: Keys that hold functions: in a config they must be expression strings.
@@ -76,7 +75,8 @@ def _child_keys(config: Mapping[str, Any]) -> tuple[str, ...]:
     if cls is None:
         return ()
     names = {f.name for f in arguments(cls)}
-    return tuple(key for key in (_CHILD_LIST, _CHILD_ONE, _CHILD_FACTOR) if key in names)
+    factor = (_CHILD_FACTOR,) if _CHILD_FACTOR in names else ()
+    return (*cls.schedule_fields, *cls.schedule_lists, *factor)
 
 
 def _key_text(key: Any) -> str:
@@ -143,7 +143,7 @@ def check_bounds(config: Any) -> None:
                     where,
                     f"a schedule at most {MAX_DEPTH} levels deep in its config",
                     level,
-                    hint="the top is level 1, each schedulers or of child one level further",
+                    hint="the top is level 1, each child schedule one level further",
                 )
             if level:
                 schedules += 1
@@ -187,8 +187,7 @@ def _build(config: Any, path: str, inherited_lr: float | None) -> Schedule:
         fail(_join(path, "type"), "one of " + ", ".join(sorted(REGISTRY)), kind, hint)
     cls = REGISTRY[kind]
     fields = _fields(cls)
-    composite = _CHILD_LIST in fields
-    allowed = set(fields) | {"type"} | ({"lr"} if composite else set())
+    allowed = set(fields) | {"type"} | ({"lr"} if cls.schedule_lists else set())
     for key in config:
         if key not in allowed:
             if not isinstance(key, str):
@@ -211,7 +210,7 @@ def _build(config: Any, path: str, inherited_lr: float | None) -> Schedule:
             fail(_join(path, name), f"given for {kind}", None, hint="required key missing")
         else:
             continue
-        kwargs[name] = _convert(name, value, path, lr)
+        kwargs[name] = _convert(cls, name, value, path, lr)
     try:
         return cls(**kwargs)
     except LrkitError as error:
@@ -220,13 +219,13 @@ def _build(config: Any, path: str, inherited_lr: float | None) -> Schedule:
         fail(where, f"a {kind} config whose numbers fit its formulas", kind, hint=str(error))
 
 
-def _convert(name: str, value: Any, path: str, lr: float | None) -> Any:
+def _convert(cls: type[Schedule], name: str, value: Any, path: str, lr: float | None) -> Any:
     key = _join(path, name)
-    if name == _CHILD_LIST:
+    if name in cls.schedule_lists:
         if not isinstance(value, list) or not value:
             fail_type(key, "a non-empty list of schedule configs", value)
         return [_build(child, f"{key}[{i}]", lr) for i, child in enumerate(value)]
-    if name == _CHILD_ONE:
+    if name in cls.schedule_fields:
         return _build(value, key, lr)
     if name == _CHILD_FACTOR and isinstance(value, Mapping):
         return _build(value, key, None)  # a schedule of factors: its own lr, not inherited

@@ -215,7 +215,7 @@ class CosineAnnealingLR(Schedule):
         return max(1, math.ceil(self.T_max))
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.T_max),)
 
 
@@ -392,7 +392,7 @@ class CosineAnnealingWarmRestarts(Schedule):
         return self.T_0 * (1 + self.T_mult + self.T_mult**2)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         marks: list[float] = []
         start, size = 0, self.T_0
         limit = self.length

@@ -192,7 +192,7 @@ class CyclicLR(CyclesMomentum):
         return 3 * self.total_size
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         marks = []
         for k in range(3):
             marks += [k * self.total_size + self.step_size_up, (k + 1) * self.total_size]

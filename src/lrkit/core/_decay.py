@@ -309,7 +309,7 @@ class LinearDecay(Schedule):
         return _decay_length(self.total_steps)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_steps),)
 
 
@@ -372,7 +372,7 @@ class CosineDecay(Schedule):
         return _decay_length(self.total_steps)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_steps),)
 
 
@@ -433,7 +433,7 @@ class KDecay(Schedule):
         return _decay_length(self.total_steps)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_steps),)
 
 
@@ -532,7 +532,7 @@ class Rex(Schedule):
         return _decay_length(self.total_steps)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_steps),)
 
 
@@ -609,7 +609,7 @@ class Tanh(Schedule):
         return _decay_length(self.total_steps)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_steps),)
 
 
@@ -751,7 +751,7 @@ class ExponentialDecay(Schedule):
         return self.start_step + 5 * self.decay_steps
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         marks = {float(self.start_step)} if self.start_step else set()
         if self.staircase:
             marks |= {float(self.start_step + k * self.decay_steps) for k in range(1, 6)}
@@ -830,7 +830,7 @@ class InverseTimeDecay(Schedule):
         return 10 * self.decay_steps
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         if not self.staircase:
             return ()
         return tuple(float(k * self.decay_steps) for k in range(1, 4))
@@ -924,6 +924,6 @@ class PolynomialDecay(Schedule):
         return 3 * n + n // 2 if self.cycle else _decay_length(n)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         n = self.total_steps
         return tuple(float(k * n) for k in range(1, 4)) if self.cycle else (float(n),)

@@ -114,9 +114,9 @@ class LambdaLR(Scaled):
         return inner.last_step if inner is not None else None
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         inner = self._inner()
-        return inner.boundaries if inner is not None else ()
+        return inner.breakpoints if inner is not None else ()
 
     @property
     def length(self) -> int:

@@ -53,6 +53,8 @@ class Momentum(Schedule):
     [0.95, 0.85, 0.95]
     """
 
+    schedule_fields = ("of",)
+
     of: CyclesMomentum
 
     def __post_init__(self) -> None:
@@ -76,5 +78,5 @@ class Momentum(Schedule):
         return self.of.length
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.of.boundaries
+    def breakpoints(self) -> tuple[float, ...]:
+        return self.of.breakpoints

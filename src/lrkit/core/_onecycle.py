@@ -298,5 +298,5 @@ class OneCycleLR(CyclesMomentum):
         return self.steps
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(e for e in self._ends[:-1] if e > 0)

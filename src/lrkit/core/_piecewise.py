@@ -13,7 +13,7 @@ import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -90,10 +90,7 @@ class PiecewiseConstant(Schedule):
     [0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
     """
 
-    if TYPE_CHECKING:
-        boundaries: tuple[float, ...]
-    else:  # a field without default, where Schedule has a property of this name
-        boundaries: tuple[float, ...] = field()
+    boundaries: tuple[float, ...]
     values: tuple[float, ...]
 
     #: (-inf, *boundaries) as floats: the edges of the lookup (derived in __post_init__).
@@ -115,24 +112,9 @@ class PiecewiseConstant(Schedule):
     def length(self) -> int:
         return _shown_length(self.boundaries[-1] if self.boundaries else 0.0)
 
-
-class _Stored:
-    """A field named like one of :class:`Schedule`'s properties: read from the instance.
-
-    (``boundaries`` is both PiecewiseConstant's argument and the property every schedule
-    has; a non-data descriptor lets the instance's value win over the inherited property.)
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: Any, owner: Any = None) -> Any:
-        if instance is None:
-            return self
-        return instance.__dict__[self.name]
-
-
-PiecewiseConstant.boundaries = _Stored("boundaries")  # type: ignore[assignment]
+    @property
+    def breakpoints(self) -> tuple[float, ...]:
+        return self.boundaries
 
 
 @schedule_class
@@ -252,5 +234,5 @@ class PiecewiseLinear(Schedule):
         return _shown_length(self.steps[-1])
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return self.steps

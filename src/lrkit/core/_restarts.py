@@ -157,7 +157,7 @@ class CosineRestarts(Schedule):
             without end.
 
     >>> s = CosineRestarts(lr=0.1, period=10, period_mult=1.5, decay=0.5, limit=3)
-    >>> s.boundaries  # the restarts, and the end of the last cycle
+    >>> s.breakpoints  # the restarts, and the end of the last cycle
     (10.0, 25.0, 47.5)
     >>> [round(s(t), 6) for t in (0, 5, 9, 10, 25, 40, 47.5, 1000)]
     [0.1, 0.05, 0.002447, 0.05, 0.025, 0.00625, 0.0, 0.0]
@@ -593,7 +593,7 @@ class CosineRestarts(Schedule):
         return max(1, min(math.ceil(end), MAX_COUNT))
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(
             float(start)
             for n in range(1, self._shown_cycles() + 1)

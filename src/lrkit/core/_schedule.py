@@ -105,6 +105,10 @@ class Schedule:
     integer_steps: ClassVar[bool] = False
     #: The config ``type`` (set by :func:`schedule_class`: the class name unless given).
     config_type: ClassVar[str] = ""
+    #: The arguments that hold another schedule, and those that hold a list of them: a
+    #: config nests their configs there, and :func:`lrkit.from_config` builds them first.
+    schedule_fields: ClassVar[tuple[str, ...]] = ()
+    schedule_lists: ClassVar[tuple[str, ...]] = ()
 
     def _whole_steps_only(self) -> bool:
         """Whether this schedule (or a schedule inside it) is defined on whole steps only."""
@@ -351,7 +355,7 @@ class Schedule:
         return None
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         """Steps where the schedule's formula changes (milestones, phase ends)."""
         return ()
 

@@ -68,7 +68,7 @@ class StepLR(Multiplicative):
         return 3 * self.step_size + self.step_size // 2
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(k * self.step_size) for k in range(1, 4))
 
 
@@ -141,7 +141,7 @@ class MultiStepLR(Multiplicative):
         return max(10, last + max(10, last // 4))
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(sorted(set(self._sorted)))
 
 
@@ -198,7 +198,7 @@ class ConstantLR(Multiplicative):
         return 2 * self.total_iters
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_iters),)
 
 
@@ -257,7 +257,7 @@ class LinearLR(Multiplicative):
         return 2 * self.total_iters
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_iters),)
 
 
@@ -350,5 +350,5 @@ class PolynomialLR(Multiplicative):
         return self.total_iters + max(1, self.total_iters // 10)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.total_iters),)

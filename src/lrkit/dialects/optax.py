@@ -10,7 +10,9 @@ values agree with optax to the last bit or two. Values are learning rates: they 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import itertools
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,8 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from lrkit.compose import check_schedules
 from lrkit.core import (
     NUMPY,
+    LrkitError,
     Namespace,
     Schedule,
     check_bool,
@@ -35,11 +39,13 @@ __all__ = [
     "cosine_decay_schedule",
     "cosine_onecycle_schedule",
     "exponential_decay",
+    "join_schedules",
     "linear_onecycle_schedule",
     "linear_schedule",
     "piecewise_constant_schedule",
     "piecewise_interpolate_schedule",
     "polynomial_schedule",
+    "sgdr_schedule",
     "warmup_constant_schedule",
     "warmup_cosine_decay_schedule",
     "warmup_exponential_decay_schedule",
@@ -143,7 +149,7 @@ class _Transition(_OptaxSchedule):
         return max(self.transition_begin, 0) + max(self.transition_steps, 0) + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         if self.transition_steps <= 0:
             return ()
         begin = max(self.transition_begin, 0)
@@ -278,7 +284,7 @@ class _CosineDecaySchedule(_OptaxSchedule):
         return self.decay_steps + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.decay_steps),)
 
 
@@ -356,7 +362,7 @@ class _ExponentialDecay(_OptaxSchedule):
         return begin + 5 * max(self.transition_steps, 1) + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(max(self.transition_begin, 0)),)
 
 
@@ -454,7 +460,7 @@ class _PiecewiseConstantSchedule(_OptaxSchedule):
         return max([0, *steps]) + max([1, *steps]) // 5 + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(step) for step, _ in self.boundaries_and_scales if step >= 0)
 
 
@@ -526,7 +532,7 @@ class _PiecewiseInterpolateSchedule(_OptaxSchedule):
         return max([0, *steps]) + max([1, *steps]) // 5 + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(step) for step, _ in self.boundaries_and_scales if step >= 0)
 
 
@@ -599,7 +605,7 @@ class _WarmupConstantSchedule(_Warmed):
         return 2 * max(self.warmup_steps, 1) + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.warmup_steps),) if self.warmup_steps > 0 else ()
 
 
@@ -675,7 +681,7 @@ class _WarmupCosineDecaySchedule(_Warmed):
         return self.decay_steps + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(max(self.warmup_steps, 0)), float(self.decay_steps))
 
 
@@ -757,7 +763,7 @@ class _WarmupExponentialDecaySchedule(_Warmed):
         return max(self.warmup_steps, 0) + (self.decay.length or 1)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(max(self.warmup_steps, 0)),)
 
 
@@ -811,8 +817,8 @@ class _OneCycle(_OptaxSchedule):
         return self.transition_steps + self.transition_steps // 5 + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
-        return self.definition.boundaries
+    def breakpoints(self) -> tuple[float, ...]:
+        return self.definition.breakpoints
 
 
 @schedule_class(name="optax.linear_onecycle_schedule")
@@ -925,6 +931,217 @@ class _CosineOnecycleSchedule(_OneCycle):
         return _PiecewiseInterpolateSchedule("cosine", self.peak_value / div, scales)
 
 
+@schedule_class(name="optax.join_schedules")
+class _JoinSchedules(_OptaxSchedule):
+    r"""optax's ``join_schedules``: the first schedule on the global step; from each
+    boundary on, the schedule after it, on its steps since that boundary.
+
+    .. math::
+        \eta_t = S_j(t - b_{j-1}) \text{ for the last } j \ge 1
+            \text{ (in list order) with } b_{j-1} \le t, \text{ else } S_0(t)
+
+    optax writes this as a chain of ``where(step < boundary, ...)`` in list order, so
+    boundaries need not be sorted: at each step the last boundary in the list that has
+    been reached wins (a later boundary that is smaller hides an earlier larger one).
+
+    Args:
+        schedules: the schedules :math:`S_0, S_1, \ldots` (any lrkit schedules; in a
+            config, a list of schedule configs).
+        boundaries: :math:`b_0, b_1, \ldots`, integers (at most 2**53 in magnitude), one
+            fewer than the schedules (optax's ``zip`` would drop the extra ones silently:
+            refused here).
+
+    From optax (``optax.join_schedules``).
+
+    >>> s = join_schedules([linear_schedule(0.0, 1.0, 10), constant_schedule(1.0)], [10])
+    >>> [s(t) for t in (0, 5, 10, 99)]
+    [0.0, 0.5, 1.0, 1.0]
+    """
+
+    schedule_lists = ("schedules",)
+
+    schedules: tuple[Schedule, ...]
+    boundaries: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        children = check_schedules("schedules", self.schedules)
+        self._set("schedules", children)
+        if isinstance(self.boundaries, (str, bytes)) or not isinstance(self.boundaries, Sequence):
+            fail("boundaries", "a list of integers", self.boundaries)
+        boundaries = tuple(_count(f"boundaries[{i}]", b) for i, b in enumerate(self.boundaries))
+        if len(boundaries) != len(children) - 1:
+            fail(
+                "boundaries",
+                f"a list of {len(children) - 1} steps (one fewer than the "
+                f"{len(children)} schedules)",
+                list(boundaries),
+            )
+        self._set("boundaries", boundaries)
+        pieces = self._pieces
+        for (_, j), (end, _) in itertools.pairwise(pieces):
+            last = end - 1 - self._offset(j)  # the piece's last step, in its own time
+            if last >= 0:
+                try:
+                    children[j]._check_steps(float(last))
+                except ValueError as error:
+                    fail(
+                        f"schedules[{j}]",
+                        f"defined up to its step {last}, where the next schedule starts",
+                        type(children[j]).__name__,
+                        hint=str(error),
+                    )
+
+    def _offset(self, j: int) -> int:
+        """The global step at which schedule ``j`` reads its step 0."""
+        return self.boundaries[j - 1] if j else 0
+
+    @functools.cached_property
+    def _pieces(self) -> tuple[tuple[int, int], ...]:
+        """``(first step, schedule index)`` of each stretch of steps one schedule runs,
+        from step 0 on: the last schedule in list order whose boundary was reached."""
+        edges = sorted({b for b in self.boundaries if b > 0})
+        pieces: list[tuple[int, int]] = []
+        for start in (0, *edges):
+            reached = [j + 1 for j, b in enumerate(self.boundaries) if b <= start]
+            pieces.append((start, max(reached, default=0)))
+        return tuple(pieces)
+
+    def _whole_steps_only(self) -> bool:
+        return any(child._whole_steps_only() for child in self.schedules)
+
+    def _check_steps(self, largest: float) -> None:
+        start, j = self._pieces[-1]
+        if largest >= start:
+            self.schedules[j]._check_steps(largest - self._offset(j))
+
+    @property
+    def last_step(self) -> float | None:
+        _, j = self._pieces[-1]
+        end = self.schedules[j].last_step
+        return None if end is None else end + self._offset(j)
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        def piece(j: int) -> Any:
+            child, offset = self.schedules[j], self._offset(j)
+            return lambda s: child._value(xp, s - offset if offset else s)
+
+        edges = [start for start, _ in self._pieces[1:]]
+        return xp.piecewise(t, edges, [piece(j) for _, j in self._pieces], closed_left=True)
+
+    @property
+    def length(self) -> int:
+        start, j = self._pieces[-1]
+        last = self.schedules[j].length or 10
+        return max(start + 10, self._offset(j) + last)
+
+    @property
+    def breakpoints(self) -> tuple[float, ...]:
+        """Where the running schedule changes, and its own breakpoints while it runs."""
+        starts = [start for start, _ in self._pieces]
+        marks = {float(start) for start in starts[1:]}
+        for (start, j), end in zip(self._pieces, [*starts[1:], math.inf], strict=True):
+            shifted = (b + self._offset(j) for b in self.schedules[j].breakpoints)
+            marks.update(m for m in shifted if start < m < end)
+        return tuple(sorted(marks))
+
+
+@schedule_class(name="optax.sgdr_schedule")
+class _SgdrSchedule(_OptaxSchedule):
+    r"""optax's ``sgdr_schedule``: warm-up + cosine cycles one after another (SGD with warm
+    restarts), each a ``warmup_cosine_decay_schedule`` lasting its ``decay_steps``.
+
+    .. math::
+        \eta_t = C_i(t - T_i) \text{ for } T_i \le t < T_{i+1}, \qquad
+        T_i = \sum_{k < i} D_k
+
+    with :math:`C_i` the ``warmup_cosine_decay_schedule`` of the i-th kwargs and :math:`D_k`
+    its ``decay_steps``; the last cycle holds its end value after it ends (optax's
+    ``join_schedules`` of the cycles).
+
+    Args:
+        cosine_kwargs: a non-empty list of ``warmup_cosine_decay_schedule`` keyword
+            arguments (mappings with ``init_value``, ``peak_value``, ``warmup_steps``,
+            ``decay_steps`` and optionally ``end_value``, ``exponent``), or of such
+            schedules. Held as the schedules; the config writes the mappings.
+
+    From optax (``optax.sgdr_schedule``); Loshchilov & Hutter, SGDR
+    (https://arxiv.org/abs/1608.03983).
+
+    >>> cycle = dict(init_value=0.0, peak_value=1.0, warmup_steps=2, decay_steps=10)
+    >>> s = sgdr_schedule([cycle, cycle])
+    >>> [round(s(t), 4) for t in (0, 2, 9, 10, 11, 12, 25)]
+    [0.0, 1.0, 0.0381, 0.0, 0.5, 1.0, 0.0]
+    """
+
+    cosine_kwargs: tuple[_WarmupCosineDecaySchedule, ...]
+
+    def __post_init__(self) -> None:
+        rule = "a non-empty list of warmup_cosine_decay_schedule keyword arguments"
+        if isinstance(self.cosine_kwargs, (str, bytes, Mapping)) or not isinstance(
+            self.cosine_kwargs, Sequence
+        ):
+            fail("cosine_kwargs", rule, self.cosine_kwargs)
+        if not self.cosine_kwargs:
+            fail("cosine_kwargs", rule, list(self.cosine_kwargs))
+        cycles = tuple(_cycle(i, kwargs) for i, kwargs in enumerate(self.cosine_kwargs))
+        self._set("cosine_kwargs", cycles)
+        end = sum(cycle.decay_steps for cycle in cycles)
+        if end > MAX_COUNT:
+            fail("cosine_kwargs", "cycles whose decay_steps add up to at most 2**53", end)
+
+    @functools.cached_property
+    def definition(self) -> _JoinSchedules:
+        """optax's ``join_schedules`` of the cycles, each starting where the last ended."""
+        starts = [0]
+        for cycle in self.cosine_kwargs[:-1]:
+            starts.append(starts[-1] + cycle.decay_steps)
+        return _JoinSchedules(self.cosine_kwargs, tuple(starts[1:]))
+
+    def _value(self, xp: Namespace, t: Any) -> Any:
+        return self.definition._value(xp, t)
+
+    @property
+    def length(self) -> int:
+        return self.definition.length
+
+    @property
+    def breakpoints(self) -> tuple[float, ...]:
+        return self.definition.breakpoints
+
+    def to_config(self) -> dict[str, Any]:
+        config = super().to_config()
+        config["cosine_kwargs"] = [
+            {k: v for k, v in cycle.to_config().items() if k != "type"}
+            for cycle in self.cosine_kwargs
+        ]
+        return config
+
+
+def _cycle(i: int, kwargs: Any) -> _WarmupCosineDecaySchedule:
+    """The i-th cycle of ``sgdr_schedule``: a schedule as given, or built from a mapping."""
+    where = f"cosine_kwargs[{i}]"
+    if isinstance(kwargs, _WarmupCosineDecaySchedule):
+        return kwargs
+    if not isinstance(kwargs, Mapping):
+        fail(where, "a mapping of warmup_cosine_decay_schedule keyword arguments", kwargs)
+    known = [f.name for f in dataclasses.fields(_WarmupCosineDecaySchedule)]
+    for key in kwargs:
+        if key not in known:
+            fail(
+                f"{where}.{key}",
+                "an argument of warmup_cosine_decay_schedule",
+                key,
+                hint="it takes " + ", ".join(known),
+            )
+    for key in known[:4]:
+        if key not in kwargs:
+            fail(f"{where}.{key}", "given", None, hint="required by warmup_cosine_decay_schedule")
+    try:
+        return _WarmupCosineDecaySchedule(**kwargs)
+    except LrkitError as error:
+        raise error.with_path(where) from error
+
+
 # -- optax's functions: each returns the schedule of the same name ------------------------
 
 
@@ -1030,6 +1247,16 @@ def warmup_exponential_decay_schedule(
         staircase,
         end_value,
     )
+
+
+def join_schedules(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> _JoinSchedules:
+    """optax's ``join_schedules`` (see :class:`_JoinSchedules`)."""
+    return _JoinSchedules(schedules, boundaries)  # type: ignore[arg-type]
+
+
+def sgdr_schedule(cosine_kwargs: Sequence[Mapping[str, Any]]) -> _SgdrSchedule:
+    """optax's ``sgdr_schedule`` (see :class:`_SgdrSchedule`)."""
+    return _SgdrSchedule(cosine_kwargs)  # type: ignore[arg-type]
 
 
 def linear_onecycle_schedule(

@@ -85,7 +85,7 @@ class _Transformers(Schedule):
         return f"{self.config_type}({', '.join(parts)})"
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(float(b) for b in sorted(set(self._ends())) if b > 0)
 
     @property
