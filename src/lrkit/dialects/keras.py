@@ -17,7 +17,7 @@ import contextlib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -254,19 +254,6 @@ def _as_compared(boundary: float) -> float:
     return float(boundary) if boundary >= 0 else float(math.ceil(boundary))
 
 
-class _Stored:
-    """A field named like :attr:`Schedule.boundaries` (a property every schedule has): a
-    non-data descriptor, so the instance's value wins over the inherited property."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: Any, owner: Any = None) -> Any:
-        if instance is None:
-            return self
-        return instance.__dict__[self.name]
-
-
 @schedule_class(name="keras.PiecewiseConstantDecay")
 class PiecewiseConstantDecay(_KerasSchedule):
     r"""Keras' ``PiecewiseConstantDecay``: ``values[i]`` on the steps after
@@ -295,10 +282,7 @@ class PiecewiseConstantDecay(_KerasSchedule):
     [0.1, 0.1, 0.01, 0.01, 0.001]
     """
 
-    if TYPE_CHECKING:
-        boundaries: tuple[float, ...]
-    else:  # a field without default, where Schedule has a property of this name
-        boundaries: tuple[float, ...] = field()
+    boundaries: tuple[float, ...]
     values: tuple[float, ...]
     name: str = "PiecewiseConstant"
 
@@ -344,8 +328,9 @@ class PiecewiseConstantDecay(_KerasSchedule):
         last = max(0, math.ceil(self._edges[-1]))
         return last + max(10, last // 4)
 
-
-PiecewiseConstantDecay.boundaries = _Stored("boundaries")  # type: ignore[assignment]
+    @property
+    def breakpoints(self) -> tuple[float, ...]:
+        return tuple(sorted({e for e in self._edges if e >= 0}))
 
 
 @schedule_class(name="keras.PolynomialDecay")
@@ -419,7 +404,7 @@ class PolynomialDecay(_KerasSchedule):
         return (3 if self.cycle else 1) * self.decay_steps + max(10, self.decay_steps // 4)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.decay_steps),)
 
 
@@ -513,7 +498,7 @@ class CosineDecay(_KerasSchedule):
         return end + max(10, end // 10)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         warmup = self._warmup
         return ((float(warmup),) if warmup else ()) + (float(warmup + self.decay_steps),)
 
@@ -632,5 +617,5 @@ class CosineDecayRestarts(_KerasSchedule):
         return int(min(three, 100.0 * steps, float(MAX_STEPS))) + 1
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return tuple(self._restarts(float(self.length)))
