@@ -11,6 +11,7 @@ from typing import Any
 import strategies
 import strategies_compose
 import strategies_decay
+import strategies_keras
 import strategies_optax
 import strategies_piecewise
 import strategies_transformers
@@ -26,6 +27,7 @@ for _module in (
     strategies_compose,
     strategies_transformers,
     strategies_optax,
+    strategies_keras,
 ):
     FAMILIES.update(_module.FAMILIES)
     BY_HAND += _module.BY_HAND
