@@ -13,6 +13,7 @@ import strategies_compose
 import strategies_decay
 import strategies_optax
 import strategies_piecewise
+import strategies_timm
 import strategies_transformers
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ for _module in (
     strategies_compose,
     strategies_transformers,
     strategies_optax,
+    strategies_timm,
 ):
     FAMILIES.update(_module.FAMILIES)
     BY_HAND += _module.BY_HAND

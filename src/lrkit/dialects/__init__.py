@@ -4,6 +4,6 @@ lrkit's combinators, registered as config types ``"<peer>.<name>"``; ``lrkit.<pe
 the short public name of the same module. Importing this package registers them all.
 """
 
-from lrkit.dialects import optax, transformers
+from lrkit.dialects import optax, timm, transformers
 
-__all__ = ["optax", "transformers"]
+__all__ = ["optax", "timm", "transformers"]
