@@ -19,6 +19,7 @@ infinite, or make timm raise, are refused here (see docs/dialects/timm.md).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import math
@@ -84,6 +85,12 @@ def _pow(xp: Namespace, base: Any, exponent: Any) -> Any:
         return math.inf
     except ZeroDivisionError:
         return math.inf
+
+
+def _quiet(xp: Namespace) -> Any:
+    """numpy's floating-point warnings off on the array path (the formulas guard every
+    inf and NaN with ``where``); nothing to do on the scalar path."""
+    return np.errstate(all="ignore") if xp is NUMPY else contextlib.nullcontext()
 
 
 def _math_map(function: Any, x: Any) -> Any:
@@ -368,7 +375,7 @@ class _Cyclic(_TimmScheduler):
         num = _pow(xp, t_curr, k)
         den = _pow(xp, t_i, k)
         fine = (den > 0) & (den <= MAX_FLOAT) & (num <= MAX_FLOAT)
-        with np.errstate(all="ignore"):
+        with _quiet(xp):
             plain = (scale * num) / xp.where(fine, den, 1.0)
             safe_t_i = xp.where(t_i > 0, t_i, 1.0)
             other = scale * _pow(xp, xp.maximum(t_curr / safe_t_i, 0.0), k)
@@ -621,7 +628,7 @@ def _scaled(xp: Namespace, lr: float, rate: float, exponent: Any) -> Any:
     rate would overflow (timm raises OverflowError there)."""
     if lr == 0.0:
         return exponent * 0.0
-    with np.errstate(all="ignore"):
+    with _quiet(xp):
         return xp.minimum(lr * _pow(xp, rate, exponent), MAX_FLOAT)
 
 
