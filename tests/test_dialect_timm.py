@@ -218,7 +218,7 @@ class RefMultiStep(RefWarm):
         self.rate = kw.get("decay_rate", 1.0)
 
     def after(self, t: int) -> list[float]:
-        passed = bisect.bisect_right(self.marks, t)  # timm 1.0.31: milestones passed by t
+        passed = bisect.bisect_right(self.marks, t + 1)  # timm's lookup, one step early
         return [v * self.rate**passed for v in self.base]
 
 
@@ -387,8 +387,13 @@ def test_anchor_values() -> None:
     poly = lt.PolyLRScheduler(lr=0.1, t_initial=10, power=2.0)
     assert poly(5) == pytest.approx(0.025, rel=1e-15)
     assert lt.StepLRScheduler(lr=0.1, decay_t=10, decay_rate=0.5)(25) == pytest.approx(0.025)
+    # timm counts milestone m from step m - 1 (bisect_right on t + 1); a repeat decays twice
     multi = lt.MultiStepLRScheduler(lr=1.0, decay_t=[5, 5, 8], decay_rate=0.5)
-    assert [multi(t) for t in (4, 5, 7, 8)] == [1.0, 0.25, 0.25, 0.125]
+    assert [multi(t) for t in (3, 4, 6, 7, 8)] == [1.0, 0.25, 0.25, 0.125, 0.125]
+    at_zero = lt.MultiStepLRScheduler(lr=1.0, decay_t=[0, 1], decay_rate=0.5)
+    assert at_zero(0) == 0.25  # both 0 and 1 are <= 0 + 1
+    prefixed = lt.MultiStepLRScheduler(lr=1.0, decay_t=[3], decay_rate=0.5, warmup_t=2)
+    assert [prefixed(t) for t in (3, 4)] == [1.0, 0.5]  # s = t - 2; m - 1 = 2 at t = 4
 
 
 def test_cycle_index_rounding_kept() -> None:
@@ -422,6 +427,8 @@ def test_negative_step_in_cycle_with_fractional_k() -> None:
     assert s(np.array([23]))[0] == s(23)
     poly = lt.PolyLRScheduler(lr=0.0, t_initial=10, cycle_mul=1.3, cycle_limit=5, lr_min=0.1)
     assert poly(23) >= 0.0  # timm's value is -3.5e-17 there
+    steep = lt.PolyLRScheduler(lr=0.1, t_initial=10, cycle_mul=1.3, cycle_limit=5, power=1e300)
+    assert steep(23) == 0.1 and steep(np.array([23]))[0] == 0.1  # (1 + 3.6e-16) ** 1e300
 
 
 def test_noise_is_timms_draw() -> None:

@@ -615,7 +615,11 @@ class PolyLRScheduler(_Cyclic):
         base = 1 - self._ratio(xp, t_curr, t_i, self.k_decay)
         if self.power != int(self.power):  # no real power of a (rounding-)negative base
             base = xp.maximum(base, 0.0)
-        return _pow(xp, base, self.power)
+        # A base a rounding above 1 (timm's t_curr a few ulps below 0, at a cycle's start)
+        # to a huge power grows far above 1, or past float64's range (timm raises): the
+        # weight there is 1, as at a cycle's start.
+        weight = _pow(xp, base, self.power)
+        return xp.where(weight > 1.0 + 1e-9, 1.0, weight)
 
     def _mix(self, xp: Namespace, lr_max: Any, weight: Any) -> Any:
         # A weight a rounding above 1 (timm's t_curr a few ulps below 0) may take a value
@@ -717,13 +721,14 @@ class MultiStepLRScheduler(_TimmScheduler):
     .. math::
         \eta_t = \begin{cases}
             w_0 + t\,(\eta - w_0)/W & t < W \\
-            \eta\, r^{\#\{j:\, M_j \le s\}} & t \ge W
+            \eta\, r^{\#\{j:\, M_j \le s + 1\}} & t \ge W
         \end{cases}
 
     times :math:`1 + n_t` where noise applies, with :math:`s = t - W` (``warmup_prefix``,
     timm's default here) or :math:`s = t`; :math:`M` = ``decay_t`` (sorted; repeats count
-    twice), :math:`r` = ``decay_rate``. The count is timm 1.0.31's
-    ``bisect_right(decay_t, s)``: the decay takes effect at the milestone itself.
+    twice), :math:`r` = ``decay_rate``. The count is timm's ``bisect_right(decay_t, s + 1)``:
+    a milestone :math:`m` takes effect at :math:`s = m - 1`, one step before torch's
+    ``MultiStepLR`` (timm keeps this on purpose).
 
     Args:
         lr: :math:`\eta`, the optimizer's lr (>= 0).
@@ -736,7 +741,7 @@ class MultiStepLRScheduler(_TimmScheduler):
     From timm (``timm.scheduler.MultiStepLRScheduler``).
 
     >>> s = MultiStepLRScheduler(lr=0.1, decay_t=[3, 6], decay_rate=0.1)
-    >>> [round(s(t), 6) for t in (0, 2, 3, 6, 9)]
+    >>> [round(s(t), 6) for t in (0, 1, 2, 5, 9)]
     [0.1, 0.1, 0.01, 0.001, 0.001]
     """
 
@@ -762,7 +767,9 @@ class MultiStepLRScheduler(_TimmScheduler):
     def _decayed(self, xp: Namespace, t: Any) -> Any:
         if not self.decay_t:
             return _scaled(xp, self.lr, self.decay_rate, t * 0)
-        count = xp.count_le([float(m) for m in self.decay_t], t)
+        # timm's bisect_right(decay_t, t + 1): the milestones m with m - 1 <= t (no t + 1,
+        # which would leave int64 at the largest step)
+        count = xp.count_le([float(m - 1) for m in self.decay_t], t)
         return _scaled(xp, self.lr, self.decay_rate, count)
 
     @property
@@ -773,5 +780,5 @@ class MultiStepLRScheduler(_TimmScheduler):
     @property
     def boundaries(self) -> tuple[float, ...]:
         shift = self.warmup_t if self.warmup_prefix else 0
-        edges = {float(m + shift) for m in self.decay_t if m + shift >= 0}
+        edges = {float(m - 1 + shift) for m in self.decay_t if m - 1 + shift >= 0}
         return tuple(sorted(edges | set(super().boundaries)))
