@@ -20,6 +20,7 @@ infinite, or make timm raise, are refused here (see docs/dialects/timm.md).
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import itertools
 import math
@@ -216,8 +217,9 @@ class _TimmScheduler(Schedule):
         """The value the linear warm-up heads for (reached at ``warmup_t``)."""
         return self.lr
 
+    @functools.cached_property
     def _slope(self) -> float:
-        # timm's warmup_steps: (base - warmup_lr_init) / warmup_t
+        """timm's ``warmup_steps``: ``(base - warmup_lr_init) / warmup_t`` (computed once)."""
         return (self._warmup_end() - self.warmup_lr_init) / self.warmup_t
 
     def _plain(self, xp: Namespace, t: Any) -> Any:
@@ -226,7 +228,7 @@ class _TimmScheduler(Schedule):
         shift = warmup if self.warmup_prefix else 0
         if warmup == 0:
             return self._decayed(xp, t)
-        start, slope = self.warmup_lr_init, self._slope()
+        start, slope = self.warmup_lr_init, self._slope
         return xp.piecewise(
             t,
             [warmup],
