@@ -14,6 +14,7 @@ import strategies_decay
 import strategies_keras
 import strategies_optax
 import strategies_piecewise
+import strategies_timm
 import strategies_transformers
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ for _module in (
     strategies_transformers,
     strategies_optax,
     strategies_keras,
+    strategies_timm,
 ):
     FAMILIES.update(_module.FAMILIES)
     BY_HAND += _module.BY_HAND
