@@ -328,7 +328,7 @@ def test_stated_literal() -> None:
 
 #: How many literal comments and claims each page's examples state (all checked).
 CHECKS_PER_PAGE = {
-    "README.md": {"literals": 6, "claims": 2},
+    "README.md": {"literals": 8, "claims": 2},
     "docs/index.md": {"literals": 1, "claims": 3},
     "docs/plotting.md": {"literals": 1, "claims": 4},
     "docs/driving-torch.md": {"literals": 13, "claims": 0},
