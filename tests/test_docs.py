@@ -414,7 +414,7 @@ def _tex_blocks(markdown: str) -> list[str]:
 
 
 def test_formulas_are_mathml_drawn_with_the_sites_own_font(site: Path) -> None:
-    """The formulas are MathML written at build time, each keeping its TeX as an annotation;
+    """The formulas are MathML written at build time, each keeping its TeX as its alttext;
     the page links the site's math.css, which declares the math font the site serves."""
     from html import unescape
 
@@ -422,11 +422,11 @@ def test_formulas_are_mathml_drawn_with_the_sites_own_font(site: Path) -> None:
     assert len(tex) >= 10
     page = site / "schedules" / "decay" / "index.html"
     html = page.read_text(encoding="utf-8")
-    blocks = re.findall(r'<div class="arithmatex"><math [^>]*display="block"[^>]*>(.*?)</math>'
-                        r"</div>", html, re.S)  # fmt: skip
-    notes = [unescape(re.sub(r".*<annotation encoding=\"application/x-tex\">(.*)</annotation>.*",
-                             r"\1", b, flags=re.S)) for b in blocks]  # fmt: skip
-    assert [" ".join(n.split()) for n in notes] == [" ".join(t.split()) for t in tex]
+    blocks = re.findall(r'<div class="arithmatex"><math ([^>]*)>(.*?)</math></div>', html, re.S)
+    assert all('display="block"' in attributes for attributes, _ in blocks)
+    notes = [unescape(re.findall(r'alttext="([^"]*)"', attributes)[0]) for attributes, _ in blocks]
+    assert notes == [" ".join(t.split()) for t in tex]
+    blocks = [body for _, body in blocks]
     assert all("<mfrac>" in b or "<msub>" in b for b in blocks)
     assert '<span class="arithmatex"><math ' in html  # inline formulas too
     for built in site.rglob("*.html"):  # no TeX left for a script to typeset

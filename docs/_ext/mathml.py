@@ -4,8 +4,8 @@ pymdownx.arithmatex (generic mode) leaves each formula as TeX in ``<div class="a
 ... \\]</div>`` (display) or ``<span class="arithmatex">\\( ... \\)</span>`` (inline), for a
 script to typeset in the browser. This hook converts them instead, at build time, with
 latex2mathml (pure Python, from PyPI): the built pages carry MathML, which browsers draw
-themselves, so no script and no network is needed to show a formula. The TeX stays in each
-formula as its ``application/x-tex`` annotation.
+themselves, so no script and no network is needed to show a formula. Each ``<math>`` keeps
+its TeX in ``alttext`` (as LaTeXML does), out of the search index's text.
 
 Browsers stretch braces, brackets and roots only with an OpenType MATH font, which not every
 system has; the site serves one of its own: STIX Two Math (SIL Open Font License), from the
@@ -57,11 +57,8 @@ def to_mathml(tex: str, *, block: bool) -> str:
     unknown = sorted(set(re.findall(r"\\[A-Za-z]+|\\.", body)))
     if unknown:  # latex2mathml writes a command it does not know as text: raw TeX on the page
         raise ValueError(f"latex2mathml does not know {', '.join(unknown)}")
-    note = html.escape(tex.strip(), quote=False)
-    return (
-        f'{start}<semantics><mrow>{body}</mrow><annotation encoding="application/x-tex">'
-        f"{note}</annotation></semantics>{end}"
-    )
+    alt = html.escape(" ".join(tex.split()), quote=True)
+    return f'{start[:-1]} alttext="{alt}">{body}{end}'
 
 
 def _font_file() -> Path:
