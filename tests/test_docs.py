@@ -14,6 +14,7 @@ literal states the value of its statement, exactly.
 from __future__ import annotations
 
 import ast
+import base64
 import importlib.util
 import io
 import re
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import textwrap
 import tokenize
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +59,7 @@ OWN = [name for names in FAMILIES.values() for name in names]
 
 def _missing_tools() -> list[str]:
     wanted = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python",
-              "latex2mathml", "ziamath")  # fmt: skip
+              "latex2mathml", "ziamath", "fontTools")  # fmt: skip
     return [name for name in wanted if importlib.util.find_spec(name.split(".")[0]) is None
             or (name == "mkdocstrings_handlers.python" and importlib.util.find_spec(name) is None)]  # fmt: skip
 
@@ -416,8 +418,6 @@ def _tex_blocks(markdown: str) -> list[str]:
 def test_formulas_are_mathml_drawn_with_the_sites_own_font(site: Path) -> None:
     """The formulas are MathML written at build time, each keeping its TeX as its alttext;
     the page links the site's math.css, which declares the math font the site serves."""
-    from html import unescape
-
     tex = _tex_blocks((DOCS / "schedules" / "decay.md").read_text(encoding="utf-8"))
     assert len(tex) >= 10
     page = site / "schedules" / "decay" / "index.html"
@@ -433,16 +433,46 @@ def test_formulas_are_mathml_drawn_with_the_sites_own_font(site: Path) -> None:
         text = built.read_text(encoding="utf-8")
         assert not re.search(r'class="arithmatex">\s*\\[\[(]', text), built
         assert "mathjax" not in text.lower(), built
-    css = re.findall(r'<link rel="stylesheet" href="([^"]*_ext/math\.css)"', html)
-    assert css == ["../../_ext/math.css"]
-    sheet = (page.parent / css[0]).resolve()
-    fonts = re.findall(r'url\("([^"]+)"\) format\("truetype"\)', sheet.read_text())
-    assert fonts == ["STIXTwoMath-Regular.ttf"]
-    font = (sheet.parent / fonts[0]).read_bytes()
-    assert font[:4] == b"\x00\x01\x00\x00"  # TrueType, and with an OpenType MATH table
-    tables = {font[12 + 16 * i : 16 + 16 * i] for i in range(int.from_bytes(font[4:6], "big"))}
-    assert b"MATH" in tables
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]*_ext/math[\w-]*\.css)"', html)
+    assert sheets == ["../../_ext/math-font.css", "../../_ext/math.css"]
+    style = (page.parent / sheets[1]).read_text(encoding="utf-8")
+    assert re.search(r'\.md-typeset math \{\s*font-family: "lrkit STIX Two Math"', style)
+    fonts = re.findall(r'font-family: "lrkit STIX Two Math";\s*src: url\("data:font/woff;base64,'
+                       r'([A-Za-z0-9+/=]+)"\) format\("woff"\)',
+                       (page.parent / sheets[0]).read_text(encoding="utf-8"))  # fmt: skip
+    assert len(fonts) == 1
+    _the_font_draws_every_formula(site, base64.b64decode(fonts[0]))
     assert not (site / "_ext" / "mathml.py").exists()
+
+
+def _the_font_draws_every_formula(site: Path, data: bytes) -> None:
+    """The font carried by the site has an OpenType MATH table and a glyph for every
+    character of every formula of the site, and for the math italic of each letter."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data))
+    assert font.flavor == "woff" and "MATH" in font
+    assert font["name"].getDebugName(1) == "STIX Two Math"
+    cmap = font.getBestCmap()
+    used: set[str] = set()
+    for built in site.rglob("*.html"):
+        for math in re.findall(
+            r"<math\b[^>]*>(.*?)</math>", built.read_text(encoding="utf-8"), re.S
+        ):
+            used |= set(unescape(re.sub(r"<[^>]*>", "", math)))
+    assert {"η", "⌊", "∑", "≤", "a", "T", "0"} <= used
+    assert sorted(c for c in used if ord(c) not in cmap and not c.isspace()) == []
+    for letter in "aztAZ":  # math italic: U+1D44E a, U+210E h, U+1D434 A
+        italic = 0x1D44E + ord(letter) - 97 if letter.islower() else 0x1D434 + ord(letter) - 65
+        assert italic in cmap, letter
+    assert 0x1D702 in cmap  # italic eta
+    # The stretched braces and brackets: the MATH table's variants of "{" are in the font.
+    construction = font["MATH"].table.MathVariants.VertGlyphConstruction
+    coverage = font["MATH"].table.MathVariants.VertGlyphCoverage.glyphs
+    brace = cmap[ord("{")]
+    assert brace in coverage
+    assert construction[coverage.index(brace)].VariantCount >= 2
+    assert len(data) < 300_000  # cut down from the 1.5 MB of the whole font
 
 
 def test_a_formula_the_hook_cannot_convert_fails_the_strict_build(tmp_path: Path) -> None:
@@ -467,6 +497,7 @@ def test_a_formula_the_hook_cannot_convert_fails_the_strict_build(tmp_path: Path
         )  # fmt: skip
     assert results["good"].returncode == 0, results["good"].stderr
     assert "<math " in (tmp_path / "good" / "index.html").read_text(encoding="utf-8")
+    assert "@font-face" in (tmp_path / "good" / "_ext" / "math-font.css").read_text()
     for name in ("unbalanced", "unknown"):
         assert results[name].returncode != 0, name
         assert "index.md: cannot convert the formula" in results[name].stderr, name
