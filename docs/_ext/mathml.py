@@ -99,7 +99,7 @@ def font_css(used: set[str]) -> str:
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    font = TTFont(str(font_file()))
+    font = TTFont(str(font_file()), recalcTimestamp=False)  # the same bytes every build
     cutter = subset.Subsetter(options)
     cutter.populate(unicodes={ord(c) for c in used} | ITALIC | set(range(0x20, 0x7F)))
     cutter.subset(font)  # keeps the MATH table, closed over the glyphs' stretched variants
