@@ -3,8 +3,9 @@
 Every test here runs torch's module and lrkit's side by side and asserts what each does:
 where torch goes wrong (a negative lr, a division by zero, a lost resume, a false
 warning, a misrounded log, an aliased tensor), what it does, and that lrkit does not.
-Also: the expected values written in the seed tutorial's examples
-(/work/shared/seed/lr-scheduler-tutorial.zh.md), checked against both.
+Also: the expected values written in the examples of the tutorial lrkit started from
+(lr-scheduler-tutorial.zh.md, kept outside the repository: the values are quoted in
+seed_claims below), checked against both.
 """
 
 from __future__ import annotations
