@@ -457,6 +457,31 @@ def test_a_user_lambda_runs_only_for_the_steps_drawn_on_the_copy() -> None:
         assert np.allclose(lr_lines(ax)[0].get_ydata(), 0.1 * 0.9 ** np.arange(7.0), rtol=1e-15)
 
 
+def test_a_bound_method_stays_with_its_object() -> None:
+    """A method of the user's object is shared with the copy, not copied with its object:
+    its counter counts the previewed calls, and nothing else changes."""
+
+    class Policy:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def factor(self, epoch: int) -> float:
+            self.calls += 1
+            return 1.0 / (1 + epoch)
+
+    for module in (torch.optim.lr_scheduler, lrkit.torch):
+        policy = Policy()
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+        live = module.LambdaLR(opt, lr_lambda=policy.factor)
+        opt.step()
+        live.step()
+        assert policy.calls == 2
+        ax = lp.plot(live, steps=9, ax=new_axes())
+        assert policy.calls == 2 + 10  # steps 0..9 of the copy
+        assert live.last_epoch == 1 and opt.param_groups[0]["lr"] == 0.05
+        assert np.allclose(lr_lines(ax)[0].get_ydata(), 0.1 / (1 + np.arange(10.0)), rtol=1e-15)
+
+
 def test_plot_mixes_schedules_and_schedulers_with_default_lengths() -> None:
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
     dropin = lrkit.torch.StepLR(opt, step_size=3, gamma=0.5)

@@ -263,11 +263,24 @@ def _fresh_copy(scheduler: Any) -> tuple[Any, list[dict[str, Any]]]:
         mine["params"] = [param]
         memo[id(group)] = mine
         memo[id(group["params"])] = mine["params"]
+    _share_callables(scheduler, memo)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         copied = copy.deepcopy(scheduler, memo)
         _restart(copied, stand_in.param_groups)
     return copied, stand_in.param_groups
+
+
+def _share_callables(scheduler: Any, memo: dict[int, Any]) -> None:
+    """Keep the user's functions (``lr_lambda``, ``scale_fn``: also bound methods, whose
+    objects a deep copy would copy) shared between a scheduler and its copy."""
+    for value in vars(scheduler).values():
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
+            if is_scheduler(item):
+                _share_callables(item, memo)
+            elif callable(item) and not isinstance(item, type):
+                memo[id(item)] = item
 
 
 def _reset_rates(groups: list[dict[str, Any]]) -> None:
