@@ -329,7 +329,7 @@ def test_preview_drives_reduce_on_plateau_with_metrics() -> None:
 
 
 def test_preview_works_with_the_drop_in() -> None:
-    dropin = pytest.importorskip("lrkit.torch", reason="lrkit.torch (issue 3) is not there yet")
+    dropin = lrkit.torch  # no skip: the drop-in is part of lrkit
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         got = preview(lambda opt: dropin.StepLR(opt, step_size=3, gamma=0.5), 10, lrs=(1.0,))
