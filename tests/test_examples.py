@@ -210,6 +210,30 @@ def _new_pyplot_figure(ran: Ran, ns: dict[str, Any]) -> None:
     assert plt.fignum_exists(ran.value.figure.number)
 
 
+def _no_overlap_no_hidden_curve(ran: Ran, ns: dict[str, Any]) -> None:
+    """Through matplotlib's renderer: no two texts (tick labels, axis labels, legends) of
+    the two panels overlap, and no legend covers a curve's lowest points (CyclicLR's
+    troughs)."""
+    from test_plot import layout_problems
+
+    ax = ran.value
+    assert ax is ns["right"] and ax.figure is ns["fig"]
+    assert ax.get_lines()[0].get_label() == "CyclicLR"
+    assert layout_problems(ns["fig"]) == []
+
+
+def _drawn_from_a_copy(ran: Ran, ns: dict[str, Any]) -> None:
+    ax, scheduler, optimizer = ran.value, ns["scheduler"], ns["optimizer"]
+    (line,) = [line for line in ax.get_lines() if line.get_linestyle() != ":"]
+    expected = lrkit.StepLR(lr=0.1, step_size=3, gamma=0.5)(np.arange(11))
+    np.testing.assert_array_equal(line.get_ydata(), expected)
+    assert line.get_ydata()[[0, 3, 6, 9]].tolist() == [0.1, 0.05, 0.025, 0.0125]
+    # untouched: still at step 0, the optimizer never stepped (no momentum buffers)
+    assert scheduler.last_epoch == 0 and scheduler._step_count == 1
+    assert [g["lr"] for g in optimizer.param_groups] == [0.1]
+    assert len(optimizer.state) == 0
+
+
 def _x_axis_in_epochs(ran: Ran, ns: dict[str, Any]) -> None:
     ax = ran.value
     assert ax is ns["left"]
@@ -240,6 +264,8 @@ CLAIMS: dict[tuple[str, str], Callable[[Ran, dict[str, Any]], None] | str] = {
     ("docs/index.md", "a matplotlib Axes; in Jupyter, `warmup` alone draws it"): _axes_and_notebook_picture,
     ("docs/plotting.md", "a new pyplot figure"): _new_pyplot_figure,
     ("docs/plotting.md", "x axis in epochs"): _x_axis_in_epochs,
+    ("docs/plotting.md", "no text overlaps another, no legend hides a curve"): _no_overlap_no_hidden_curve,
+    ("docs/plotting.md", "0.1 halved every 3 steps; the scheduler is untouched"): _drawn_from_a_copy,
     ("docs/plotting.md", "SGD's momentum, cycled by OneCycleLR"): _momentum_cycled_by_onecycle,
     ("README.md", "instead of: from torch.optim import lr_scheduler"): _checked_by(
         "test_readme_drop_in_gives_torchs_trajectory"
@@ -330,7 +356,7 @@ def test_stated_literal() -> None:
 CHECKS_PER_PAGE = {
     "README.md": {"literals": 8, "claims": 2},
     "docs/index.md": {"literals": 1, "claims": 3},
-    "docs/plotting.md": {"literals": 1, "claims": 4},
+    "docs/plotting.md": {"literals": 1, "claims": 6},
     "docs/driving-torch.md": {"literals": 13, "claims": 0},
     "docs/configs.md": {"literals": 7, "claims": 0},
 }

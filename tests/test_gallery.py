@@ -11,8 +11,10 @@ docs/gallery.md must be what the gallery writes today.
 
 from __future__ import annotations
 
+import html
 import html.parser
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ import pytest
 import torch
 
 import lrkit
+import lrkit.plot
 from lrkit import gallery
 from lrkit.cli import main
 from lrkit.config import parse_spec
@@ -289,6 +292,43 @@ def test_synthetic_loss_is_fixed_and_levels_off() -> None:
 # -- the pictures -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
+def test_every_picture_reads_well(entry: Entry, tmp_path: Path) -> None:
+    """Through matplotlib's own queries on the figure the gallery saves: whole steps are
+    ticked at whole numbers, the lr axis is logarithmic where a linear one would show a
+    plateau as 0, no two texts overlap and no legend covers a curve's lowest points."""
+    from test_plot import layout_problems
+
+    captured: list[Any] = []
+    original = lrkit.plot.write
+
+    def keep(fig: Any, path: Any, fmt: Any = None) -> None:
+        captured.append(fig)
+        original(fig, path, fmt)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lrkit.plot, "write", keep)
+        entry.draw(str(tmp_path / f"{entry.name}.png"))
+    (fig,) = captured
+    ax = fig.axes[0]
+    drawn = entry.curves()
+    if all(np.array_equal(c.steps, np.round(c.steps)) for c in drawn) and not entry.steps_per_epoch:
+        low, high = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        assert len(ticks) >= 3 and all(t == int(t) for t in ticks), ticks
+    assert ax.get_yscale() == ("log" if entry.log_axis else "linear")
+    if entry.log is None:
+        assert entry.log_axis == lrkit.plot.wants_log(drawn)
+    assert layout_problems(fig) == []
+
+
+def test_plateaus_of_step_decays_are_drawn_on_a_log_axis() -> None:
+    for name in ("StepLR", "MultiStepLR", "ExponentialLR", "MultiplicativeLR"):
+        assert gallery.by_name(name).log_axis, name
+    for name in ("SequentialLR", "ChainedScheduler"):
+        assert gallery.by_name(name).curves()[0].steps.tolist() == list(range(21))
+
+
 def test_every_figure_has_a_title_axis_labels_and_a_legend() -> None:
     from lrkit.plot import draw, figure
 
@@ -298,8 +338,9 @@ def test_every_figure_has_a_title_axis_labels_and_a_legend() -> None:
              title=entry.title, legend="below")  # fmt: skip
         assert ax.get_title() == entry.title
         assert ax.get_xlabel() in ("step", "epoch") and ax.get_ylabel() == "learning rate"
-        assert len(fig.legends) == 1
-        texts = [t.get_text() for t in fig.legends[0].get_texts()]
+        legend = ax.get_legend()
+        assert legend is not None and not fig.legends
+        texts = [t.get_text() for t in legend.get_texts()]
         assert len(texts) >= len(entry.schedules) and all(texts)
 
 
@@ -390,6 +431,38 @@ def test_docs_gallery_page_is_up_to_date() -> None:
             assert f"](schedules/{entry.page})" in part, entry.name
     assert theirs.count("\ntorch:\n") == len(TORCH_ENTRIES) and "\nlrkit:\n" not in theirs
     assert ours.count("\nlrkit:\n") == len(OWN_ENTRIES) and "\ntorch:\n" not in ours
+
+
+def test_the_gallery_names_what_it_cites() -> None:
+    """Never "the tutorial" without its title; every entry with documented arguments says
+    whose example they are: torch's documentation of the class, or the tutorial by name."""
+    assert "调整方案" in gallery.TUTORIAL
+    page = gallery.markdown(ENTRIES, "gallery")
+    html_page = gallery.index_html(ENTRIES)
+    for text in (page, html_page, gallery.__doc__ or "", *(e.summary + e.note for e in ENTRIES)):
+        for match in re.finditer(r"tutorial", text):
+            sentence = text[text.rfind(".", 0, match.start()) + 1 : text.find(".", match.end())]
+            assert (
+                "调整方案" in sentence or "tutorial's own" in sentence or ("TUTORIAL" in sentence)
+            ), sentence
+    seeded = [e for e in ENTRIES if e.from_seed]
+    assert {e.name for e in seeded if e.example == "tutorial"} == {
+        "ExponentialLR",
+        "CosineAnnealingLR",
+    }
+    for entry in seeded:
+        section = page.split(f"\n## {entry.title}\n", 1)[1].split("\n## ", 1)[0]
+        assert entry.cites and entry.cites in section, entry.name
+        assert gallery.TUTORIAL in entry.cites
+        if entry.example == "torch":
+            assert (
+                f"torch's documentation of torch.optim.lr_scheduler.{entry.scheduler},"
+                in entry.cites
+            )
+        assert html.escape(entry.cites) in html_page
+    for entry in ENTRIES:
+        if not entry.from_seed:
+            assert entry.cites == ""
 
 
 def test_by_name() -> None:

@@ -19,10 +19,13 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import lrkit
 import lrkit.plot as lp
+import lrkit.torch
 from lrkit._termplot import render, summary
 from lrkit.core._plateau import simulate
 from lrkit.preview import preview
@@ -34,6 +37,68 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def new_axes() -> Any:
     return Figure(figsize=(8, 4.5), layout="constrained").add_subplot()
+
+
+def _tick_texts(axis: Any) -> list[Any]:
+    """The tick labels matplotlib draws: visible, non-empty, at ticks inside the view."""
+    low, high = sorted(axis.get_view_interval())
+    span = (high - low) or 1.0
+    out = []
+    for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+        loc = tick.get_loc()
+        if loc is None or not (low - 1e-9 * span <= loc <= high + 1e-9 * span):
+            continue
+        for label in (tick.label1, tick.label2):
+            if label.get_visible() and label.get_text():
+                out.append(label)
+    return out
+
+
+def layout_problems(fig: Any) -> list[str]:
+    """What is wrong with a figure's layout, measured by matplotlib's renderer after a draw
+    (which runs the layout engine): texts (titles, axis labels, drawn tick labels) and
+    legends whose bounding boxes overlap, and legends covering a curve's lowest points
+    (the solid lines; dotted guides and dashed momentum curves aside)."""
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+    for ax in fig.axes:
+        texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        texts += _tick_texts(ax.xaxis) + _tick_texts(ax.yaxis)
+        for t in texts:
+            if t.get_visible() and t.get_text():
+                boxes.append((f"{t.get_text()!r}", t.get_window_extent(renderer)))
+    for i, legend in enumerate(legends):
+        boxes.append((f"legend {i}", legend.get_window_extent(renderer)))
+    problems = []
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            a, b = boxes[i][1].padded(-0.5), boxes[j][1].padded(-0.5)
+            if a.overlaps(b):
+                problems.append(f"{boxes[i][0]} overlaps {boxes[j][0]}")
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_linestyle() == ":" or line.get_linestyle() == "--":
+                continue
+            x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+            ok = np.isfinite(y)
+            if not ok.any():
+                continue
+            low = np.flatnonzero(ok & (y == np.nanmin(y[ok])))
+            points = ax.transData.transform(np.column_stack((x[low], y[low])))
+            for legend in legends:
+                box = legend.get_window_extent(renderer)
+                covered = [p for p in points if box.contains(*p)]
+                if covered:
+                    problems.append(
+                        f"a legend covers {len(covered)} lowest points of {line.get_label()!r}"
+                    )
+    return problems
 
 
 def lr_lines(ax: Any) -> list[Any]:
@@ -264,7 +329,7 @@ def test_preview_drives_reduce_on_plateau_with_metrics() -> None:
 
 
 def test_preview_works_with_the_drop_in() -> None:
-    dropin = pytest.importorskip("lrkit.torch", reason="lrkit.torch (issue 3) is not there yet")
+    dropin = lrkit.torch  # no skip: the drop-in is part of lrkit
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         got = preview(lambda opt: dropin.StepLR(opt, step_size=3, gamma=0.5), 10, lrs=(1.0,))
@@ -284,3 +349,271 @@ def test_preview_rejects_bad_input() -> None:
         preview(make, 3, lrs=())
     with pytest.raises(ValueError, match="metrics must hold at least steps=5"):
         preview(make, 5, metrics=[1.0])
+
+
+# -- torch and drop-in schedulers: drawn from a copy at step 0 ----------------------------------
+
+
+def scheduler_makers(module: Any) -> dict[str, Any]:
+    """A factory per class of ``module`` (torch.optim.lr_scheduler or lrkit.torch)."""
+    M = module
+    return {
+        "LambdaLR": lambda o: M.LambdaLR(o, lr_lambda=lambda e: 0.95**e),
+        "MultiplicativeLR": lambda o: M.MultiplicativeLR(o, lr_lambda=lambda e: 0.95),
+        "StepLR": lambda o: M.StepLR(o, 3, 0.5),
+        "MultiStepLR": lambda o: M.MultiStepLR(o, [3, 7], 0.1),
+        "ConstantLR": lambda o: M.ConstantLR(o, factor=0.5, total_iters=4),
+        "LinearLR": lambda o: M.LinearLR(o, start_factor=0.5, total_iters=4),
+        "ExponentialLR": lambda o: M.ExponentialLR(o, 0.9),
+        "PolynomialLR": lambda o: M.PolynomialLR(o, total_iters=4, power=2.0),
+        "CosineAnnealingLR": lambda o: M.CosineAnnealingLR(o, T_max=10, eta_min=0.001),
+        "CosineAnnealingWarmRestarts": lambda o: M.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2),
+        "CyclicLR": lambda o: M.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=5),
+        "OneCycleLR": lambda o: M.OneCycleLR(o, max_lr=0.1, total_steps=30),
+        "ChainedScheduler": lambda o: M.ChainedScheduler(
+            [M.ConstantLR(o, factor=0.1, total_iters=2), M.ExponentialLR(o, 0.9)]
+        ),
+        "SequentialLR": lambda o: M.SequentialLR(
+            o, [M.LinearLR(o, start_factor=0.1, total_iters=3), M.CosineAnnealingLR(o, T_max=10)],
+            milestones=[3],
+        ),
+    }  # fmt: skip
+
+
+def live_optimizer() -> torch.optim.SGD:
+    groups = [{"params": [torch.nn.Parameter(torch.ones(2))], "lr": lr} for lr in (0.1, 0.05)]
+    return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+
+
+def snapshot(scheduler: Any, opt: torch.optim.Optimizer) -> Any:
+    """Everything plotting must leave alone: the scheduler's state, the groups, the params."""
+    groups = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
+    params = [p.detach().clone().tolist() for g in opt.param_groups for p in g["params"]]
+    state = {k: repr(v) for k, v in scheduler.state_dict().items()}
+    epoch = getattr(scheduler, "last_epoch", None)  # ChainedScheduler has none
+    return repr(groups), params, repr(opt.state_dict()["state"]), state, epoch
+
+
+CASES = [
+    (m, name)
+    for m in ("torch", "lrkit.torch")
+    for name in scheduler_makers(torch.optim.lr_scheduler)
+]
+
+
+@pytest.mark.parametrize(("module", "name"), CASES, ids=[f"{m}-{n}" for m, n in CASES])
+def test_plot_draws_a_live_scheduler_from_step_0_and_leaves_it_alone(
+    module: str, name: str
+) -> None:
+    """A scheduler 13 steps into training is drawn as a fresh one runs (a loop written
+    here, from a new optimizer), and it, its optimizer and their state stay as they were."""
+    M = torch.optim.lr_scheduler if module == "torch" else lrkit.torch
+    make = scheduler_makers(M)[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fresh = torch_loop(make, 25, (0.1, 0.05))
+        opt = live_optimizer()
+        live = make(opt)
+        for _ in range(13):
+            for g in opt.param_groups:
+                for p in g["params"]:
+                    p.grad = torch.ones_like(p)
+            opt.step()
+            live.step()
+    before = snapshot(live, opt)
+    ax = lp.plot(live, steps=25, ax=new_axes())
+    assert snapshot(live, opt) == before
+    lines = lr_lines(ax)
+    assert [line.get_label() for line in lines] == [f"{name} (group 0)", f"{name} (group 1)"]
+    for g, line in enumerate(lines):
+        assert list(line.get_xdata()) == list(range(26))
+        np.testing.assert_allclose(line.get_ydata(), fresh[:, g], rtol=1e-12, atol=1e-18)
+    twins = [a for a in ax.get_figure().axes if a is not ax]
+    assert bool(twins) == (name in ("CyclicLR", "OneCycleLR"))  # a cycled momentum only
+
+
+def test_a_user_lambda_runs_only_for_the_steps_drawn_on_the_copy() -> None:
+    for module in (torch.optim.lr_scheduler, lrkit.torch):
+        calls: list[int] = []
+
+        def factor(epoch: int, calls: list[int] = calls) -> float:
+            calls.append(epoch)
+            return 0.9**epoch
+
+        opt = live_optimizer()
+        live = module.LambdaLR(opt, lr_lambda=factor)
+        for _ in range(4):
+            opt.step()
+            live.step()
+        assert calls == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]  # two groups, steps 0..4
+        before = snapshot(live, opt)
+        del calls[:]
+        ax = lp.plot(live, steps=6, ax=new_axes())
+        assert calls == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]  # the copy's steps 0..6
+        assert snapshot(live, opt) == before
+        assert live.last_epoch == 4 and [g["lr"] for g in opt.param_groups] == [
+            0.1 * 0.9**4, 0.05 * 0.9**4,
+        ]  # fmt: skip
+        assert np.allclose(lr_lines(ax)[0].get_ydata(), 0.1 * 0.9 ** np.arange(7.0), rtol=1e-15)
+
+
+def test_a_bound_method_stays_with_its_object() -> None:
+    """A method of the user's object is shared with the copy, not copied with its object:
+    its counter counts the previewed calls, and nothing else changes."""
+
+    class Policy:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def factor(self, epoch: int) -> float:
+            self.calls += 1
+            return 1.0 / (1 + epoch)
+
+    for module in (torch.optim.lr_scheduler, lrkit.torch):
+        policy = Policy()
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+        live = module.LambdaLR(opt, lr_lambda=policy.factor)
+        opt.step()
+        live.step()
+        assert policy.calls == 2
+        ax = lp.plot(live, steps=9, ax=new_axes())
+        assert policy.calls == 2 + 10  # steps 0..9 of the copy
+        assert live.last_epoch == 1 and opt.param_groups[0]["lr"] == 0.05
+        assert np.allclose(lr_lines(ax)[0].get_ydata(), 0.1 / (1 + np.arange(10.0)), rtol=1e-15)
+
+
+def test_plot_mixes_schedules_and_schedulers_with_default_lengths() -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    dropin = lrkit.torch.StepLR(opt, step_size=3, gamma=0.5)
+    real = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=40)
+    closed = lrkit.CosineAnnealingLR(lr=0.1, T_max=30)
+    ax = lp.plot([closed, dropin, real], ax=new_axes(), labels=["a", "b", "c"])
+    a, b, c = lr_lines(ax)
+    assert [line.get_label() for line in (a, b, c)] == ["a", "b", "c"]
+    # the longest length given by the arguments: T_max=40 (StepLR alone would draw 10)
+    assert a.get_xdata()[-1] == b.get_xdata()[-1] == c.get_xdata()[-1] == 40
+    assert np.allclose(b.get_ydata(), lrkit.StepLR(lr=0.1, step_size=3, gamma=0.5)(np.arange(41)))
+    assert lp.curves(dropin)[0].steps[-1] == 10
+
+
+def test_plot_save_writes_a_torch_scheduler(tmp_path: Path) -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1, momentum=0.9)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=200)
+    lp.save(tmp_path / "one.png", sched)
+    assert mpimg.imread(tmp_path / "one.png").shape == (450, 800, 4)
+    assert sched.last_epoch == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "where"),
+    [(3, "schedules"), ("StepLR:lr=0.1,step_size=3", "schedules"), ({"type": "StepLR"}, "schedules"),
+     ([lrkit.StepLR(lr=0.1, step_size=3), object()], r"schedules\[1\]")],
+)  # fmt: skip
+def test_plot_says_what_it_accepts(value: Any, where: str) -> None:
+    with pytest.raises(TypeError, match=where) as caught:
+        lp.plot(value, ax=new_axes())
+    message = str(caught.value)
+    for part in ("lrkit Schedule", "lrkit.torch", "torch.optim.lr_scheduler", "list"):
+        assert part in message, message
+
+
+def test_plot_points_reduce_on_plateau_at_preview() -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    for module in (torch.optim.lr_scheduler, lrkit.torch):
+        with pytest.raises(TypeError, match=r"lrkit\.preview\.preview\(.*metrics"):
+            lp.plot(module.ReduceLROnPlateau(opt), ax=new_axes())
+
+
+def test_rerun_limits() -> None:
+    from lrkit.preview import MAX_RERUN_STEPS, is_scheduler, rerun
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, 3)
+    assert is_scheduler(sched) and is_scheduler(lrkit.torch.StepLR(opt, 3))
+    assert not is_scheduler(lrkit.StepLR(lr=0.1, step_size=3)) and not is_scheduler(
+        opt.param_groups
+    )
+    with pytest.raises(ValueError, match="steps must be at most 1,000,000"):
+        rerun(sched, MAX_RERUN_STEPS + 1)
+    with pytest.raises(ValueError, match="steps must be an integer >= 0"):
+        rerun(sched, -1)
+    with pytest.raises(TypeError, match="scheduler must be a scheduler of torch"):
+        rerun(lrkit.StepLR(lr=0.1, step_size=3))
+    assert rerun(sched, 0)["lr"].tolist() == [[0.1]]
+
+
+def test_refusing_a_non_scheduler_imports_no_torch() -> None:
+    """Telling a schedule from anything else reads class modules: torch stays unimported."""
+    code = (
+        "import sys, lrkit, lrkit.plot\n"
+        "try:\n"
+        "    lrkit.plot.curves(3)\n"
+        "except TypeError as e:\n"
+        "    assert 'torch.optim.lr_scheduler' in str(e)\n"
+        "lrkit.plot.curves([lrkit.StepLR(lr=0.1, step_size=3)])\n"
+        "assert 'torch' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+# -- readable pictures: log axis where a linear one shows 0, whole ticks, no overlaps ----------
+
+
+def test_the_lr_axis_is_log_where_a_linear_one_would_show_zeros() -> None:
+    step = lrkit.StepLR(lr=0.05, step_size=30, gamma=0.1)
+    assert lp.plot(step, steps=100, ax=new_axes()).get_yscale() == "log"
+    assert lp.plot(step, steps=100, ax=new_axes(), log=False).get_yscale() == "linear"
+    cosine = lrkit.CosineAnnealingLR(lr=0.1, T_max=100)  # reaches 0: linear
+    assert lp.plot(cosine, ax=new_axes()).get_yscale() == "linear"
+    assert lp.plot(cosine, ax=new_axes(), log=True).get_yscale() == "log"
+    gentle = lrkit.ExponentialLR(lr=0.1, gamma=0.99)  # 0.1 .. 0.037: linear shows it whole
+    assert lp.plot(gentle, steps=100, ax=new_axes()).get_yscale() == "linear"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    peak=st.floats(1e-6, 10.0),
+    ratios=st.lists(st.floats(1e-6, 1.0), min_size=2, max_size=50),
+)
+def test_wants_log_is_the_documented_rule(peak: float, ratios: list[float]) -> None:
+    lr = peak * np.asarray(ratios)
+    curve = lp.Curve("x", np.arange(lr.size, dtype=np.float64), lr)
+    low = np.count_nonzero(lr < lr.max() * 0.02)
+    assert lp.wants_log([curve]) == (low * 5 >= lr.size)
+    zero = lp.Curve("z", curve.steps, np.concatenate(([0.0], lr[1:])))
+    assert not lp.wants_log([zero])
+
+
+def test_whole_steps_are_ticked_at_whole_numbers() -> None:
+    seq = lrkit.SequentialLR(
+        (lrkit.ConstantLR(lr=1.0, factor=0.1, total_iters=2), lrkit.ExponentialLR(lr=1.0, gamma=0.9)),
+        milestones=(2,),
+    )  # fmt: skip
+    for steps in (5, 10, 20, 7, 100):
+        ax = lp.plot(seq, steps=steps, ax=new_axes())
+        low, high = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        assert len(ticks) >= 3 and all(t == int(t) for t in ticks), (steps, ticks)
+    ax = lp.plot(lrkit.OneCycleLR(max_lr=0.1, total_steps=100), ax=new_axes(), steps_per_epoch=40)
+    assert any(t != int(t) for t in ax.get_xticks())  # epochs of 40 steps: not forced whole
+
+
+def test_two_panels_with_legends_below_neither_overlap_nor_hide_a_trough() -> None:
+    """What docs/plotting.md shows, checked through matplotlib's renderer, and the
+    check itself catches the figure the docs showed before (no layout, legends inside)."""
+    one = lrkit.OneCycleLR(max_lr=0.1, epochs=10, steps_per_epoch=100)
+    cyc = lrkit.CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=200)
+    bad = Figure(figsize=(12, 4))
+    left, right = bad.subplots(1, 2)
+    lp.plot(one, ax=left, steps_per_epoch=100)
+    lp.plot(cyc, steps=1000, ax=right)
+    problems = layout_problems(bad)
+    assert any("overlaps 'momentum'" in p or "'momentum' overlaps" in p for p in problems), problems
+    assert any("lowest points of 'CyclicLR'" in p for p in problems), problems
+    good = Figure(figsize=(12, 4), layout="constrained")
+    left, right = good.subplots(1, 2)
+    lp.plot(one, ax=left, steps_per_epoch=100, legend="below")
+    lp.plot(cyc, steps=1000, ax=right, legend="below")
+    assert layout_problems(good) == []

@@ -2,7 +2,9 @@
 (``lrkit gallery -o DIR``).
 
 Each :class:`Entry` is one picture: one or more schedules with the arguments of the
-tutorial examples where they give some, and everyday ones where they do not. An entry for
+examples in torch's documentation of ``torch.optim.lr_scheduler`` (as the tutorial
+:data:`TUTORIAL` quotes them) or of that tutorial's own examples (:attr:`Entry.cites`
+says which), and everyday ones where neither gives any. An entry for
 a torch scheduler shows the torch code it corresponds to; an entry for one of lrkit's own
 schedules (the modern decays, piecewise tables, restarts, combinators and presets, which
 torch has no class for) shows the lrkit code that builds it.
@@ -71,6 +73,7 @@ from lrkit.core import (
     Schedule,
     StepLR,
     Tanh,
+    check_choice,
     fail,
 )
 from lrkit.plot import Curve
@@ -78,6 +81,12 @@ from lrkit.plot import Curve
 __all__ = ["ENTRIES", "FAMILIES", "Entry", "build", "by_name", "markdown", "synthetic_loss"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The tutorial the gallery started from: a walk through torch.optim.lr_scheduler, in
+#: Chinese, quoting the examples of torch's documentation (newer torch docstrings have
+#: changed some of their arguments) and adding its own for ExponentialLR and
+#: CosineAnnealingLR.
+TUTORIAL = '"learning rate 调整方案" (learning-rate adjustment schemes)'
 
 #: The families of lrkit's own schedules: the page of docs/schedules/ describing each, and
 #: its title there.
@@ -154,8 +163,9 @@ class Entry:
     schedules: tuple[tuple[str, Schedule], ...] = ()
     steps: int | None = None
     steps_per_epoch: int | None = None
-    log: bool = False
-    from_seed: bool = False  # arguments from the tutorial's example
+    log: bool | None = None  # None: lrkit.plot's automatic choice (lrkit.plot.wants_log)
+    from_seed: bool = False  # arguments from a documented example (``cites`` names it)
+    example: str = "torch"  # ... of torch's documentation ("torch") or of TUTORIAL ("tutorial")
     plateau: Plateau | None = None
     note: str = ""
     heading: str = ""  # the title, when it is not the name
@@ -176,6 +186,23 @@ class Entry:
                 fail("family", f"one of {', '.join(map(repr, FAMILIES))}", self.family)
         elif self.family:
             fail("family", "'' for a torch scheduler", self.family)
+        check_choice("example", self.example, ("torch", "tutorial"))
+
+    @property
+    def cites(self) -> str:
+        """Where the arguments drawn come from, by name ("" when they are everyday ones)."""
+        if not self.from_seed:
+            return ""
+        if self.example == "tutorial":
+            return (
+                f"Arguments from the example of the tutorial {TUTORIAL} for "
+                f"{self.scheduler} (its own; not one of torch's)."
+            )
+        return (
+            "Arguments from the example in torch's documentation of "
+            f"torch.optim.lr_scheduler.{self.scheduler}, as the tutorial {TUTORIAL} "
+            "quotes it."
+        )
 
     @property
     def title(self) -> str:
@@ -188,6 +215,15 @@ class Entry:
         if not self.family:
             return ""
         return f"{self.family}.md#{self.anchor or self.name.split('-')[0].lower()}"
+
+    @property
+    def log_axis(self) -> bool:
+        """Whether the picture's lr axis is logarithmic: ``log``, or lrkit.plot's choice."""
+        if self.log is not None:
+            return self.log
+        from lrkit.plot import wants_log
+
+        return wants_log(self.curves())
 
     def configs(self) -> list[dict[str, Any]]:
         """The lrkit config of each schedule (for ReduceLROnPlateau: its arguments)."""
@@ -246,18 +282,12 @@ class Entry:
         draw(
             ax,
             self.curves(),
-            log=self.log,
+            log=self.log_axis,
             steps_per_epoch=self.steps_per_epoch,
             boundaries=self.marks,
             title=self.title,
             legend="below",
         )
-        if self.log:
-            from matplotlib.ticker import LogFormatterSciNotation
-
-            # Label some minor ticks too where the axis spans less than two decades.
-            minor = LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(2.0, 0.5))
-            ax.yaxis.set_minor_formatter(minor)
         if self.plateau is not None:
             ax.set_xlabel("epoch (one metric per epoch)")
         if self.substeps > 1:
@@ -297,13 +327,14 @@ _CONSTANT_THEN_EXP = (
     ExponentialLR(lr=1.0, gamma=0.9),
 )
 
-#: Every gallery picture, in the order of the tutorial (then a few variations).
+#: Every gallery picture: torch's schedulers in the order of TUTORIAL (then a few
+#: variations), then lrkit's own.
 ENTRIES: tuple[Entry, ...] = (
     Entry(
         name="LambdaLR",
         scheduler="LambdaLR",
-        summary="Each param group's initial lr times a function of the epoch. The tutorial's "
-        "example has two param groups, one per function.",
+        summary="Each param group's initial lr times a function of the epoch. torch's "
+        "documented example has two param groups, one per function.",
         torch="# Assuming optimizer has two groups (lr=0.05 each).\n"
         "lambda1 = lambda epoch: epoch // 30\n"
         "lambda2 = lambda epoch: 0.95 ** epoch\n"
@@ -331,21 +362,25 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         name="StepLR",
         scheduler="StepLR",
-        summary="Decay the lr by gamma every step_size epochs.",
+        summary="Decay the lr by gamma every step_size epochs. Log scale: each plateau is a "
+        "tenth of the one before, which a linear axis would show as 0.",
         torch="# Assuming optimizer uses lr = 0.05 for all groups\n"
         "scheduler = StepLR(optimizer, step_size=30, gamma=0.1)",
         schedules=_one(StepLR(lr=0.05, step_size=30, gamma=0.1)),
         steps=100,
+        log=True,
         from_seed=True,
     ),
     Entry(
         name="MultiStepLR",
         scheduler="MultiStepLR",
-        summary="Decay the lr by gamma at each milestone.",
+        summary="Decay the lr by gamma at each milestone. Log scale: the last plateau is a "
+        "hundredth of the first.",
         torch="# Assuming optimizer uses lr = 0.05 for all groups\n"
         "scheduler = MultiStepLR(optimizer, milestones=[30, 80], gamma=0.1)",
         schedules=_one(MultiStepLR(lr=0.05, milestones=(30, 80), gamma=0.1)),
         steps=100,
+        log=True,
         from_seed=True,
     ),
     Entry(
@@ -378,12 +413,13 @@ ENTRIES: tuple[Entry, ...] = (
         schedules=_one(ExponentialLR(lr=0.1, gamma=0.9)),
         steps=50,
         from_seed=True,
+        example="tutorial",
     ),
     Entry(
         name="PolynomialLR",
         scheduler="PolynomialLR",
         summary="Decay the lr to zero along a polynomial over total_iters epochs: power 1 "
-        "is a straight line (the tutorial's example), power 2 a parabola.",
+        "is a straight line (torch's documented example), power 2 a parabola.",
         torch="# Assuming optimizer uses lr = 0.001 for all groups\n"
         "scheduler = PolynomialLR(optimizer, total_iters=4, power=1.0)",
         schedules=(
@@ -435,6 +471,7 @@ ENTRIES: tuple[Entry, ...] = (
         schedules=_one(CosineAnnealingLR(lr=0.1, T_max=100, eta_min=0.001)),
         steps=100,
         from_seed=True,
+        example="tutorial",
     ),
     Entry(
         name="CosineAnnealingWarmRestarts",
@@ -450,16 +487,18 @@ ENTRIES: tuple[Entry, ...] = (
         schedules=_one(CosineAnnealingWarmRestarts(lr=0.1, T_0=10, T_mult=2)),
         steps=70,
         substeps=20,
-        note="The tutorial leaves T_0 and T_mult open; these are everyday values. As in its "
-        "example the scheduler steps every batch with a fractional epoch, "
-        "scheduler.step(epoch + i / iters), here with 20 batches per epoch.",
+        note="torch's documented example of CosineAnnealingWarmRestarts.step leaves T_0 and "
+        "T_mult open; these are everyday values. As in that example the scheduler steps every "
+        "batch with a fractional epoch, scheduler.step(epoch + i / iters), here with 20 "
+        "batches per epoch.",
     ),
     Entry(
         name="ReduceLROnPlateau",
         scheduler="ReduceLROnPlateau",
         summary="Cut the lr by factor when the metric has not improved for more than "
         "patience epochs. Drawn on a synthetic validation loss (right axis), with the "
-        "defaults of the tutorial's ReduceLROnPlateau(optimizer, 'min'); cuts are marked.",
+        "defaults of torch's documented example, ReduceLROnPlateau(optimizer, 'min'); cuts are "
+        "marked.",
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n"
         "scheduler = ReduceLROnPlateau(optimizer, 'min')\n"
         "for epoch in range(100):  # here: 100 epochs of a synthetic val_loss\n"
@@ -544,6 +583,7 @@ ENTRIES: tuple[Entry, ...] = (
             "OneCycleLR(max_lr=0.01, total_steps=1000, three_phase=True, anneal_strategy='linear')",
         ),
         steps=1000,
+        log=False,  # the point is the straight lines; the automatic choice would be log
     ),
     Entry(
         name="SequentialLR-warmup-cosine",
@@ -1184,7 +1224,7 @@ def _command(entry: Entry) -> str | None:
     quoted = " ".join("'" + spec.replace("'", "'\\''") + "'" for spec in specs)
     steps = f" --steps {entry.steps}" if entry.steps is not None else ""
     epochs = f" --steps-per-epoch {entry.steps_per_epoch}" if entry.steps_per_epoch else ""
-    log = " --log" if entry.log else ""
+    log = " --log" if entry.log_axis else ""
     marks = "" if entry.marks else " --no-boundaries"
     return f"lrkit plot {quoted}{steps}{epochs}{log}{marks} -o {entry.name}.png"
 
@@ -1202,11 +1242,19 @@ def markdown(entries: Sequence[Entry] = ENTRIES, folder: str = "gallery") -> str
         "Every scheduler of `torch.optim.lr_scheduler`, then every schedule lrkit adds "
         "(modern decays, piecewise tables, restarts, combinators and presets), drawn by lrkit "
         "from its closed form. For torch's schedulers, the arguments are those of the "
-        "examples in the tutorial that lrkit started from where it gives them, and everyday "
-        "ones where it does not; a few variations follow. Dotted lines mark milestones and "
+        "examples in torch's documentation of `torch.optim.lr_scheduler` (each class's "
+        "docstring), as the tutorial lrkit's gallery started from quotes them: "
+        f"{TUTORIAL}, a walk through torch's schedulers in Chinese. torch's newer docstrings "
+        "have changed some of those arguments (ConstantLR's total_iters=4 is 40 there). "
+        "ExponentialLR and CosineAnnealingLR take that tutorial's own examples; the others "
+        "take everyday arguments, and a few variations follow. Each section says where its "
+        "arguments come from. Dotted lines mark milestones and "
         "phase ends (`schedule.breakpoints`); a dashed curve on the right axis is the momentum "
-        "that CyclicLR and OneCycleLR cycle. Steps count `scheduler.step()` calls: step 0 is "
-        "the lr right after the scheduler is built.",
+        "that CyclicLR and OneCycleLR cycle. The lr axis is logarithmic where a linear one "
+        "would show part of a curve as 0 (`lrkit.plot.wants_log`: at least a fifth of the "
+        "points below 1/50 of the peak, none at 0), and for StepLR and MultiStepLR, whose "
+        "plateaus are each a tenth of the one before. Steps count `scheduler.step()` calls: "
+        "step 0 is the lr right after the scheduler is built.",
         "",
         "Each section gives the torch code (for lrkit's own schedules, the lrkit code), the "
         "lrkit config, and the command that draws it. Where lrkit deliberately differs from "
@@ -1239,6 +1287,8 @@ def _section(entry: Entry, folder: str) -> list[str]:
     lines += [f"![{entry.title}]({folder}/{entry.name}.png)", ""]
     if entry.note:
         lines += [entry.note, ""]
+    if entry.cites:
+        lines += [entry.cites, ""]
     if entry.torch:
         lines += ["torch:", "", "```python", entry.torch, "```", ""]
     else:
@@ -1291,6 +1341,8 @@ def index_html(entries: Sequence[Entry] = ENTRIES) -> str:
         ]
         if entry.note:
             parts.append(f'<p class="note">{esc(entry.note)}</p>')
+        if entry.cites:
+            parts.append(f'<p class="note">{esc(entry.cites)}</p>')
         parts += [
             "<h3>torch</h3>" if entry.torch else "<h3>lrkit</h3>",
             f"<pre><code>{esc(entry.torch or entry.code)}</code></pre>",

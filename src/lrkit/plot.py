@@ -3,8 +3,11 @@
 :func:`plot` draws one or several schedules on a matplotlib ``Axes``: the learning rate
 per step (or per epoch), dotted lines at the steps where a schedule's formula changes
 (milestones, phase ends, restarts: ``schedule.breakpoints``) and, on a second y axis, the
-momentum that CyclicLR and OneCycleLR cycle (``schedule.momentum``). :func:`save` writes
-the same figure to a PNG, SVG or PDF file without going through pyplot.
+momentum that CyclicLR and OneCycleLR cycle (``schedule.momentum``). It draws lrkit
+schedules, schedulers of ``lrkit.torch`` and ``torch.optim.lr_scheduler`` (a copy, wound
+back to step 0, is stepped: :func:`lrkit.preview.rerun`) and lists of these. The lr axis
+is logarithmic where a linear one would show part of a curve as 0 (:func:`wants_log`).
+:func:`save` writes the same figure to a PNG, SVG or PDF file without going through pyplot.
 
 matplotlib is imported only when a function here is called: ``import lrkit`` and
 ``import lrkit.plot`` never import it. The module itself is callable:
@@ -33,7 +36,17 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["Curve", "curves", "default_steps", "figure", "grid", "plot", "png_bytes", "save"]
+__all__ = [
+    "Curve",
+    "curves",
+    "default_steps",
+    "figure",
+    "grid",
+    "plot",
+    "png_bytes",
+    "save",
+    "wants_log",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -42,6 +55,10 @@ FloatArray = npt.NDArray[np.float64]
 MAX_POINTS = 20_000
 #: The formats :func:`save` writes, by file extension.
 FORMATS = ("png", "svg", "pdf")
+#: The automatic log axis (:func:`wants_log`): when at least LOG_SHARE of the points drawn
+#: lie below LOG_FRACTION of the largest value (and none is 0 or less).
+LOG_FRACTION = 0.02
+LOG_SHARE = 0.2
 #: The default figure size in inches (at 100 dpi: 800 x 450 pixels).
 SIZE = (8.0, 4.5)
 
@@ -95,20 +112,45 @@ def _grid(steps: int, boundaries: Sequence[float]) -> FloatArray:
     return np.unique(np.concatenate((base, extra)))
 
 
-def _as_list(schedules: Schedule | Sequence[Schedule]) -> list[Schedule]:
-    if isinstance(schedules, Schedule):
+#: What :func:`plot` draws, for error messages.
+ACCEPTS = (
+    "an lrkit Schedule (lrkit.StepLR(lr=0.1, step_size=30), ...), a scheduler of "
+    "lrkit.torch or torch.optim.lr_scheduler (drawn from a copy wound back to step 0; "
+    "ReduceLROnPlateau follows a metric: use lrkit.preview.preview(factory, steps, "
+    "metrics=...)), or a non-empty list of these"
+)
+
+
+def _drawable(item: Any) -> bool:
+    from lrkit.preview import is_scheduler
+
+    return isinstance(item, Schedule) or is_scheduler(item)
+
+
+def _as_list(schedules: Any) -> list[Any]:
+    """One item, or the items of a list or tuple, each checked (before anything runs)."""
+    if _drawable(schedules):
         return [schedules]
+    if not isinstance(schedules, (list, tuple)):
+        raise TypeError(f"schedules must be {ACCEPTS}; got {_describe(schedules)}")
     items = list(schedules)
     if not items:
-        raise ValueError("schedules must be a Schedule or a non-empty list of them, got []")
+        raise ValueError(f"schedules must be {ACCEPTS}; got an empty list")
     for i, item in enumerate(items):
-        if not isinstance(item, Schedule):
-            raise TypeError(f"schedules[{i}] must be an lrkit Schedule, got {item!r}")
+        if not _drawable(item):
+            raise TypeError(f"schedules[{i}] must be {ACCEPTS}; got {_describe(item)}")
     return items
 
 
+def _describe(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__module__}.{type(value).__qualname__})"
+
+
 def curves(
-    schedules: Schedule | Sequence[Schedule],
+    schedules: Any,
     steps: int | None = None,
     labels: Sequence[str] | None = None,
     *,
@@ -117,12 +159,14 @@ def curves(
     """Evaluate schedules on steps ``0..steps``.
 
     By default ``steps`` is :func:`default_steps`, and a schedule that ends before it
-    (OneCycleLR) is evaluated up to its end.
+    (OneCycleLR) is evaluated up to its end. A torch or ``lrkit.torch`` scheduler is
+    previewed with :func:`lrkit.preview.rerun` (a copy from step 0; the scheduler and its
+    optimizer are not touched), one curve per param group.
     """
     items = _as_list(schedules)
     defaulted = steps is None
     if steps is None:
-        steps = default_steps(items)
+        steps = _default_steps(items)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     if labels is None:
@@ -133,6 +177,9 @@ def curves(
         )
     out = []
     for schedule, label in zip(items, labels, strict=True):
+        if not isinstance(schedule, Schedule):
+            out += _scheduler_curves(schedule, label, int(steps), momentum)
+            continue
         last = int(steps)
         if defaulted and schedule.length is not None and schedule.length < last:
             try:  # a schedule that ends (OneCycleLR) is drawn up to its end
@@ -155,11 +202,64 @@ def curves(
     return out
 
 
+def _default_steps(items: Sequence[Any]) -> int:
+    from lrkit.preview import default_length
+
+    lengths = [s.length for s in items if isinstance(s, Schedule) and s.length is not None]
+    lengths += [default_length(s) for s in items if not isinstance(s, Schedule)]
+    return max(lengths) if lengths else 100
+
+
+def _scheduler_curves(scheduler: Any, label: str, steps: int, momentum: bool) -> list[Curve]:
+    """A torch or drop-in scheduler's curves: one per param group, from a copy at step 0."""
+    from lrkit.preview import rerun
+
+    values = rerun(scheduler, steps)
+    lr, moment = values["lr"], values["momentum"]
+    x = np.arange(lr.shape[0], dtype=np.float64)
+    groups = lr.shape[1]
+    out = []
+    for g in range(groups):
+        m = moment[:, g]
+        cycled = momentum and bool(np.all(np.isfinite(m))) and float(np.ptp(m)) > 0.0
+        out.append(
+            Curve(
+                label=label if groups == 1 else f"{label} (group {g})",
+                steps=x,
+                lr=lr[:, g].copy(),
+                secondary=m.copy() if cycled else None,
+            )
+        )
+    return out
+
+
+def wants_log(items: Sequence[Curve]) -> bool:
+    """The automatic lr axis: logarithmic when the curves stay above 0 and at least a fifth
+    of their points lie below 1/50 of their largest value (where a linear axis shows them
+    as 0: the later plateaus of StepLR, the tail of an exponential decay).
+
+    >>> steps = np.arange(101.0)
+    >>> wants_log([Curve("a", steps, 0.1 * 0.1 ** (steps // 30))])  # 0.1 .. 1e-4
+    True
+    >>> wants_log([Curve("a", steps, 0.1 - 0.001 * steps)])  # reaches 0
+    False
+    """
+    values = [c.lr[np.isfinite(c.lr)] for c in items]
+    values = [v for v in values if v.size]
+    if not values:
+        return False
+    pooled = np.concatenate(values)
+    if float(pooled.min()) <= 0.0:
+        return False
+    low = np.count_nonzero(pooled < float(pooled.max()) * LOG_FRACTION)
+    return bool(low >= LOG_SHARE * pooled.size)
+
+
 def draw(
     ax: Axes,
     items: Sequence[Curve],
     *,
-    log: bool = False,
+    log: bool | None = None,
     steps_per_epoch: int | None = None,
     boundaries: bool = True,
     title: str | None = None,
@@ -167,8 +267,11 @@ def draw(
 ) -> Axes:
     """Draw prepared :class:`Curve` s on ``ax``; returns ``ax``.
 
-    ``legend`` is ``"inside"`` (the Axes' best corner), ``"below"`` (under the plot, for
-    a figure with constrained layout: nothing hides a curve) or ``"none"``.
+    ``log``: ``True`` a logarithmic lr axis, ``False`` a linear one, ``None`` the choice
+    of :func:`wants_log`. ``legend`` is ``"inside"`` (the Axes' best corner), ``"below"``
+    (under this Axes' x label, outside the plot: nothing hides a curve; a figure with
+    constrained layout makes room for it) or ``"none"``. Whole steps are ticked at whole
+    numbers.
     """
     if legend not in ("inside", "below", "none"):
         raise ValueError(f"legend must be 'inside', 'below' or 'none', got {legend!r}")
@@ -244,8 +347,11 @@ def draw(
         ax.patch.set_visible(False)
     ax.set_xlabel("epoch" if steps_per_epoch else "step")
     ax.set_ylabel("learning rate")
+    if log is None:
+        log = wants_log(items)
     if log:
         ax.set_yscale("log")
+        _label_minor_ticks(ax)
     else:
         lows = [float(np.nanmin(c.lr)) for c in items if c.lr.size]
         if lows and min(lows) >= 0:
@@ -256,26 +362,55 @@ def draw(
         ax.set_xlim(-0.02 * last, 1.02 * last)  # room for the markers at both ends
     else:
         ax.set_xlim(0.0, last)
+    if all(c.steps.size and np.array_equal(c.steps, np.round(c.steps)) for c in items) and (
+        not steps_per_epoch or steps_per_epoch == 1
+    ):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # no step 2.5
     ax.grid(True, alpha=0.3)
     if title:
         ax.set_title(title)
     if legend == "inside" and handles:
         ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.9)
     elif legend == "below" and handles:
-        fig = ax.get_figure()
-        assert fig is not None
-        # As many columns as fit across the figure (about 6.5 pixels a character).
-        room = fig.bbox.width / 6.5
-        longest = max(len(h.get_label()) for h in handles) + 7
-        columns = max(1, min(len(handles), 3, int(room // longest)))
-        fig.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=columns,
-            fontsize="small",
-            frameon=False,
-        )
+        _legend_below(ax, handles)
     return ax
+
+
+def _label_minor_ticks(ax: Axes) -> None:
+    """Label some minor ticks of a log axis that spans less than two decades."""
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    minor = LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(2.0, 0.5))
+    ax.yaxis.set_minor_formatter(minor)
+
+
+#: Points between the bottom of an Axes and the top of a legend drawn below it: room for
+#: the tick labels and the x label (at the default font sizes).
+BELOW_GAP = 40.0
+
+
+def _legend_below(ax: Axes, handles: list[Any]) -> None:
+    """The legend under the Axes' x label, centred, in as many columns as fit."""
+    from matplotlib.transforms import ScaledTranslation
+
+    fig = ax.get_figure()
+    assert fig is not None
+    width = fig.bbox.width * ax.get_position().width
+    room = width / 6.5  # about 6.5 pixels a character at the small font size
+    longest = max(len(h.get_label()) for h in handles) + 7
+    columns = max(1, min(len(handles), 3, int(room // longest)))
+    gap = ScaledTranslation(0.0, -BELOW_GAP / 72.0, fig.dpi_scale_trans)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + gap,
+        ncols=columns,
+        fontsize="small",
+        frameon=False,
+    )
 
 
 def _flat_mostly(values: FloatArray) -> bool:
@@ -300,12 +435,12 @@ def _prop_cycle() -> list[dict[str, Any]]:
 
 
 def plot(
-    schedules: Schedule | Sequence[Schedule],
+    schedules: Any,
     steps: int | None = None,
     ax: Axes | None = None,
     *,
     labels: Sequence[str] | None = None,
-    log: bool = False,
+    log: bool | None = None,
     steps_per_epoch: int | None = None,
     momentum: bool = True,
     boundaries: bool = True,
@@ -315,17 +450,26 @@ def plot(
     """Plot one or several schedules; returns the matplotlib ``Axes``.
 
     Args:
-        schedules: a :class:`~lrkit.Schedule` or a list of them (drawn on one figure).
-        steps: draw steps ``0..steps``; default: the largest ``schedule.length``.
+        schedules: a :class:`~lrkit.Schedule`, a scheduler of ``lrkit.torch`` or
+            ``torch.optim.lr_scheduler``, or a list of these (drawn on one figure). A
+            scheduler is drawn from a copy wound back to step 0 and stepped
+            (:func:`lrkit.preview.rerun`): the scheduler and its optimizer are not
+            touched, and its ``lr_lambda`` runs only for the steps drawn; one curve per
+            param group. ReduceLROnPlateau follows a metric: preview it with
+            :func:`lrkit.preview.preview` and ``metrics``.
+        steps: draw steps ``0..steps``; default: the largest ``schedule.length`` (for a
+            scheduler, :func:`lrkit.preview.default_length`).
         ax: the Axes to draw on; default: a new pyplot figure (so it shows in Jupyter).
         labels: legend labels, one per schedule (default: the class names).
-        log: a logarithmic lr axis.
+        log: ``True`` a logarithmic lr axis, ``False`` a linear one; by default
+            (``None``) logarithmic when the curves stay above 0 and a fifth of their
+            points lie below 1/50 of the largest value (:func:`wants_log`).
         steps_per_epoch: show the x axis in epochs of this many steps.
         momentum: draw the cycled momentum (``schedule.momentum``) on a second y axis.
         boundaries: mark ``schedule.breakpoints`` (milestones, phase ends) with dotted lines.
         title: the Axes title.
-        legend: ``"inside"`` (the best corner), ``"below"`` (under the plot, for a
-            figure with constrained layout) or ``"none"``.
+        legend: ``"inside"`` (the best corner), ``"below"`` (under the x label,
+            outside the plot: for a figure with constrained layout) or ``"none"``.
     """
     items = curves(schedules, steps, labels, momentum=momentum)
     if ax is None:
@@ -377,14 +521,15 @@ def write(fig: Figure, path: str | os.PathLike[str] | BinaryIO, fmt: str | None 
 
 def save(
     path: str | os.PathLike[str],
-    schedules: Schedule | Sequence[Schedule],
+    schedules: Any,
     steps: int | None = None,
     *,
     size: tuple[float, float] = SIZE,
     dpi: float = 100.0,
     **options: Any,
 ) -> None:
-    """Plot schedules (options as for :func:`plot`) straight into a PNG, SVG or PDF file."""
+    """Plot schedules (what :func:`plot` takes, with its options) straight into a PNG, SVG
+    or PDF file, without pyplot."""
     fig, ax = figure(size, dpi)
     options.setdefault("legend", "below")
     plot(schedules, steps, ax, **options)
@@ -412,7 +557,7 @@ class _CallableModule(types.ModuleType):
 
     def __call__(
         self,
-        schedules: Schedule | Sequence[Schedule],
+        schedules: Any,
         steps: int | None = None,
         ax: Axes | None = None,
         **options: Any,
