@@ -609,3 +609,69 @@ def test_log_axis_labels_are_powers_of_ten() -> None:
     assert ticks(math.log10(0.2), math.log10(0.5), log=True, most=4) == [
         (math.log10(v), t) for v, t in [(0.2, "0.2"), (0.3, "0.3"), (0.4, "0.4"), (0.5, "0.5")]
     ]
+
+
+def test_a_log_axis_without_positive_values_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zero = "ConstantLR:lr=0,factor=0.5,total_iters=3"
+    negative = "LambdaLR:lr=0.1,lr_lambda=-epoch"
+    code, out, err = run(capsys, "show", negative, "--log")
+    assert_error(code, out, err, "show", f"in SPEC {negative!r}: --log needs values above 0, "
+                 "and the largest is 0: leave out --log")  # fmt: skip
+    target = tmp_path / "z.png"
+    code, out, err = run(capsys, "plot", zero, "--log", "-o", str(target))
+    assert_error(code, out, err, "plot", f"in SPEC {zero!r}: --log needs values above 0")
+    code, out, err = run(
+        capsys, "plot", zero, "StepLR:lr=0,step_size=2", "--log", "-o", str(target)
+    )
+    assert_error(code, out, err, "plot", "error: --log needs values above 0")
+    assert not target.exists()
+    # One curve with values above 0 is enough; zeros on a log axis are left out quietly.
+    code, out, err = run(capsys, "plot", zero, "CosineAnnealingLR:lr=0.1,T_max=10", "--log",
+                         "-o", str(target))  # fmt: skip
+    assert code == 0 and err == "" and target.exists()
+
+
+def test_plot_of_extreme_values_prints_no_library_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "plot", "ExponentialLR:lr=1e300,gamma=0.5",
+                         "CosineAnnealingLR:lr=1e-300,T_max=5", "--log", "-o",
+                         str(tmp_path / "z.png"))  # fmt: skip
+    assert code == 0 and err == ""
+    assert out.startswith("wrote ")
+
+
+PLOT_SPECS = st.sampled_from(
+    [
+        "StepLR:lr=0.1,step_size=3", "OneCycleLR:max_lr=0.1,total_steps=10",
+        "LambdaLR:lr=0.1,lr_lambda=1/(epoch-5)", "ConstantLR:lr=0,factor=0.5,total_iters=3",
+        "CyclicLR:base_lr=0.01,max_lr=0.1,step_size_up=2", "StepLR:lr=[0.1,0.01],step_size=3",
+        "CosineAnnealingLR:lr=1e-300,T_max=5", "StepLr:lr=1",
+    ]
+)  # fmt: skip
+PLOT_OPTIONS = st.sampled_from(
+    ["--steps", "0", "12", "--log", "--steps-per-epoch", "4", "--no-momentum", "--no-boundaries",
+     "--title", "$x^2$", "--dpi", "10"]
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(specs=st.lists(PLOT_SPECS, min_size=1, max_size=3), rest=st.lists(PLOT_OPTIONS, max_size=5))
+def test_plot_never_fails_with_a_traceback(specs: list[str], rest: list[str]) -> None:
+    import tempfile
+
+    out, err = io.StringIO(), io.StringIO()
+    real = sys.stdout, sys.stderr
+    with tempfile.TemporaryDirectory() as folder:
+        sys.stdout, sys.stderr = out, err
+        try:
+            code = main(["plot", *specs, "-o", os.path.join(folder, "p.svg"), *rest])
+        finally:
+            sys.stdout, sys.stderr = real
+    assert code in (0, 2), err.getvalue()
+    if code == 2:
+        assert re.match(r"lrkit( plot)?: error: ", err.getvalue().splitlines()[-1]), err.getvalue()
+    else:
+        assert err.getvalue() == ""

@@ -26,6 +26,7 @@ import re
 import shlex
 import shutil
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO, cast
 
@@ -477,17 +478,49 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"at most {MAX_SPECS} SPECs fit one figure, got {len(args.specs)}")
     specs = _specs(args.specs)
     steps = _length(specs, args.steps)
+    highest = -math.inf
     for spec in specs:  # a step where a schedule fails is a usage error, before drawing
         last = _drawn_steps(spec, steps, args.steps is None)
         t = plotting.grid(last, spec.schedule.breakpoints)
-        _evaluate(spec, t)
+        highest = max(highest, float(np.max(_evaluate(spec, t))))
         if spec.schedule.momentum is not None and not args.no_momentum:
             _evaluate(spec, t, spec.schedule.momentum)
+    if args.log and not highest > 0:
+        _nothing_to_log(specs[0] if len(specs) == 1 else None, highest)
     _need_matplotlib("plot")
     title = args.title
     if title is None and len(specs) == 1 and len(specs[0].label) > 60:
         title = type(specs[0].schedule).__name__
     fig, ax = plotting.figure(plotting.SIZE, float(args.dpi))
+    with warnings.catch_warnings():  # matplotlib's notes on extreme axes: not the user's
+        warnings.simplefilter("ignore")
+        _draw(plotting, fig, ax, specs, args, title, output)
+    width, height = (round(v * args.dpi) for v in plotting.SIZE)
+    print(
+        f"wrote {output} ({width}x{height} px, steps 0..{steps})"
+        if kind == "png"
+        else f"wrote {output}",
+        file=out,
+    )
+    return 0
+
+
+def _nothing_to_log(spec: Spec | None, highest: float) -> None:
+    where = f"{_where(spec.source)}: " if spec is not None else ""
+    raise UsageError(
+        f"{where}--log needs values above 0, and the largest is {highest + 0.0:g}: leave out --log"
+    )
+
+
+def _draw(
+    plotting: Any,
+    fig: Any,
+    ax: Any,
+    specs: Sequence[Spec],
+    args: argparse.Namespace,
+    title: str | None,
+    output: str,
+) -> None:
     try:
         plotting.plot(
             [s.schedule for s in specs],
@@ -505,14 +538,6 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(str(error)) from None
     with _writing("-o", output):
         plotting.write(fig, output)
-    width, height = (round(v * args.dpi) for v in plotting.SIZE)
-    print(
-        f"wrote {output} ({width}x{height} px, steps 0..{steps})"
-        if kind == "png"
-        else f"wrote {output}",
-        file=out,
-    )
-    return 0
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -527,6 +552,8 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for spec in specs:
         t = grid(steps, spec.schedule.breakpoints)  # every step, or a sample past MAX_POINTS
         lr = _evaluate(spec, t)
+        if args.log and not np.max(lr) > 0:
+            _nothing_to_log(spec, float(np.max(lr)))
         title = spec.label if len(spec.label) <= width else spec.label[: width - 3] + "..."
         try:
             if lines:
