@@ -675,3 +675,18 @@ def test_plot_never_fails_with_a_traceback(specs: list[str], rest: list[str]) ->
         assert re.match(r"lrkit( plot)?: error: ", err.getvalue().splitlines()[-1]), err.getvalue()
     else:
         assert err.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (0.0, 5e-324, ["5e-324", "0"]),  # the smallest float: no step below it
+        (1e-300, 2e-300, ["2e-300", "1.5e-300", "1e-300"]),
+        (-1e300, 1e300, ["1e+300", "0", "-1e+300"]),
+        (0.1, 0.1 + 1e-16, ["0.1"]),  # a few ulps apart: a flat line, one label
+    ],
+)
+def test_labels_at_the_ends_of_float64(low: float, high: float, expected: list[str]) -> None:
+    values = np.array([low, low / 2 + high / 2, high])
+    lines = render(np.arange(3.0), values, width=40, height=6, chars="braille")
+    assert list(_labels(["", *lines], 6).values()) == expected

@@ -129,11 +129,15 @@ def _linear_ticks(low: float, high: float, most: int, slack: float) -> list[tupl
     """Round values from ``low - slack`` to ``high + slack``, at most ``most`` of them: the
     multiples of the smallest step of 1, 2 or 5 times a power of ten that gives no more."""
     span = high - low
+    if not 0 < span < math.inf:
+        return []  # beyond float64 (-1e308 to 1e308): no round numbers to find
     slack += span * 1e-9  # a value at an end, give or take rounding
-    exponent = math.floor(math.log10(span / most)) - 1
+    exponent = math.floor(math.log10(span) - math.log10(most)) - 1
     while True:
         for mantissa in _NICE:
             step = _decimal(mantissa, exponent)
+            if step == 0:  # below the smallest float
+                continue
             first = math.ceil((low - slack) / step)
             last = math.floor((high + slack) / step)
             if last - first + 1 <= most:
@@ -231,6 +235,8 @@ def render(
 
     if shown.any():
         top, bottom = float(y[shown].max()), float(y[shown].min())
+        if top - bottom <= 1e-12 * max(abs(top), abs(bottom)):
+            bottom = top  # rounding noise (a few ulps) is drawn as the flat line it is
     else:
         top = bottom = 0.0
 
