@@ -690,3 +690,25 @@ def test_labels_at_the_ends_of_float64(low: float, high: float, expected: list[s
     values = np.array([low, low / 2 + high / 2, high])
     lines = render(np.arange(3.0), values, width=40, height=6, chars="braille")
     assert list(_labels(["", *lines], 6).values()) == expected
+
+
+def test_without_matplotlib_plot_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib fails
+    code, out, err = run(capsys, "plot", SPEC, "-o", str(tmp_path / "x.png"))
+    assert (code, out) == (1, "")
+    assert err == "lrkit plot: error: lrkit plot needs matplotlib: pip install matplotlib\n"
+    code, out, err = run(capsys, "gallery", "-o", str(tmp_path / "g"), "--only", "StepLR")
+    assert code == 1 and "pip install matplotlib" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [[], ["plot"], ["show"], ["table"], ["gallery"]])
+def test_help_never_installs_lrkit_by_name(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """lrkit is not on PyPI: ``pip install 'lrkit[plot]'`` would fetch someone else's."""
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    assert not re.search(r"pip install\s+['\"]?lrkit", out), out

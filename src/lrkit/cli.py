@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plot",
         help="plot schedules to a PNG, SVG or PDF file",
         description="Plot one or several schedules on one figure (needs matplotlib: "
-        "pip install 'lrkit[plot]'). Milestones and phase ends are dotted; a schedule's "
+        "pip install matplotlib). Milestones and phase ends are dotted; a schedule's "
         "cycled momentum is dashed, on a second y axis.\n\n" + SPEC_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw every built-in schedule (all 15 torch schedulers) as PNGs",
         description="Draw every built-in schedule: a PNG per schedule named after it "
         "(StepLR.png, ...), an index.html showing them with their configs and, with "
-        "--markdown, a markdown page. Needs matplotlib (pip install 'lrkit[plot]').",
+        "--markdown, a markdown page. Needs matplotlib (pip install matplotlib).",
     )
     gallery.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write")
     gallery.add_argument("--markdown", metavar="FILE", help="also write a markdown page here")
@@ -408,7 +408,7 @@ def _need_matplotlib(command: str) -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise RuntimeError(f"lrkit {command} needs matplotlib: pip install 'lrkit[plot]'") from None
+        raise RuntimeError(f"lrkit {command} needs matplotlib: pip install matplotlib") from None
 
 
 def _label(spec: Spec) -> str:
