@@ -444,6 +444,9 @@ def test_help_points_at_what_an_installed_package_has(capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, "--help")
     assert code == 0
     assert "docs/cli.md" not in out
+    flat = " ".join(out.split())
+    assert "Exit status: 0 when it worked (or the reader of its output stopped early), 2 for " \
+        "bad input, 1 when lrkit cannot run" in flat  # fmt: skip
     last = out.strip().splitlines()[-1]
     assert "python -m pydoc lrkit" in " ".join(out.split()) and "pydoc" in last
     shown = subprocess.run(

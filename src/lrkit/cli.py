@@ -146,8 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run 'lrkit COMMAND --help' for a command's options, and "
-        "'python -m pydoc lrkit' for the Python library.",
+        epilog="Exit status: 0 when it worked (or the reader of its output stopped early),\n"
+        "2 for bad input, 1 when lrkit cannot run (matplotlib missing, output closed).\n\n"
+        "Run 'lrkit COMMAND --help' for a command's options,\n"
+        "and 'python -m pydoc lrkit' for the Python library.",
     )
     parser.add_argument("--version", action="version", version=f"lrkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -288,7 +290,9 @@ def _specs(texts: Sequence[str]) -> list[Spec]:
             clearer = _not_a_number(text)
             if clearer is not None:
                 raise UsageError(f"{_where(text)}: {clearer}") from None
-            raise UsageError(str(error)) from None
+            if isinstance(error, SpecError):  # names where it came from already
+                raise UsageError(str(error)) from None
+            raise UsageError(f"{_where(text)}: {error}") from None
     return specs
 
 
