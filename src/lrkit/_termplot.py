@@ -245,8 +245,9 @@ def render(
         labels = {(rows // 2) // charset.cell_height: _fmt(10.0**top if log else top)}
     else:
         labels = {}
-        for position, text in ticks(bottom, top, most=max(min(height, 3), (height + 2) // 3), log=log,
-                                    slack=(top - bottom) / (rows - 1) / 2):  # fmt: skip
+        most = max(min(height, 3), (height + 2) // 3)  # about one label every three rows
+        half_dot = (top - bottom) / (rows - 1) / 2  # a value this near an end is drawn there
+        for position, text in ticks(bottom, top, most=most, log=log, slack=half_dot):
             dot = np.rint((top - position) / (top - bottom) * (rows - 1))
             row = int(np.clip(dot, 0, rows - 1)) // charset.cell_height
             labels.setdefault(row, text)
