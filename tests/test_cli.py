@@ -368,12 +368,15 @@ def test_plot_dpi_sets_the_size(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert mpimg.imread(out).shape == (225, 400, 4)
 
 
-def test_plot_to_an_unwritable_place_exits_1(
+def test_plot_to_an_unwritable_place_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "plot", COSINE, "-o", str(tmp_path / "no" / "dir" / "x.png"))
-    assert code == 1
-    assert "lrkit plot: error:" in err and "No such file or directory" in err
+    target = tmp_path / "no" / "dir" / "x.png"
+    code, out, err = run(capsys, "plot", COSINE, "-o", str(target))
+    assert code == 2 and out == ""
+    assert (
+        err == f"lrkit plot: error: cannot write to -o {str(target)!r}: its folder does not exist\n"
+    )
 
 
 # -- show -----------------------------------------------------------------------------------
@@ -393,11 +396,17 @@ def test_show_draws_the_curve_line_by_line(capsys: pytest.CaptureFixture[str]) -
     rows = _plot_rows(lines, 10)
     assert all(len(row) == 70 for row in rows)
     assert all(len(line) <= 70 for line in lines)
-    top_label = f"{schedule(0):.4g}"
-    bottom_label = f"{schedule(100):.4g}"
-    assert rows[0].startswith(top_label.rjust(5) + " ┤")
-    assert rows[-1].startswith(bottom_label.rjust(5) + " ┤")
-    plot_area = [row[7:] for row in rows]
+    # Round labels: 0.1 (the peak) at the top, 0 (half a dot from eta_min) at the bottom.
+    assert schedule(0) == 0.1 and 0 < schedule(100) < 0.1 / (4 * 10 - 1) / 2
+    assert rows[0].startswith(" 0.1 ┤")
+    assert rows[-1].startswith("   0 ┤")
+    labels = {row[:4].strip(): i for i, row in enumerate(rows) if row[:4].strip()}
+    assert list(labels) == ["0.1", "0.05", "0"]
+    # 0.05 is on the row where the curve crosses it: the cosine's middle, at step 50.
+    plot_area = [row[6:] for row in rows]
+    middle = [i for i, ch in enumerate(plot_area[labels["0.05"]]) if ch != " "]
+    assert min(middle) - 1 <= (len(plot_area[0]) - 1) * 0.5 <= max(middle) + 1
+    plot_area = [row[6:] for row in rows]
     for row in plot_area:
         assert all(ch == " " or 0x2800 <= ord(ch) <= 0x28FF for ch in row)
     # The curve starts in the top row at the left and ends in the bottom row at the right.
@@ -406,7 +415,7 @@ def test_show_draws_the_curve_line_by_line(capsys: pytest.CaptureFixture[str]) -
     # Every column of the plot holds part of the curve (it is continuous).
     for col in range(len(plot_area[0])):
         assert any(row[col] != " " for row in plot_area), col
-    assert lines[-3] == "      └" + "─" * 63
+    assert lines[-3] == "     └" + "─" * 64
     assert lines[-2].split() == ["0", "step", "100"]
     assert lines[-1] == (
         f"min {schedule(100):.6g} at step 100   max {schedule(0):.6g} at step 0   "
@@ -464,7 +473,10 @@ def test_show_log_scale(capsys: pytest.CaptureFixture[str]) -> None:
     area = [row[row.index("┤" if "┤" in row else "│") + 1 :] for row in rows]
     middle = [i for i, ch in enumerate(area[2]) if ch != " "]
     assert middle and abs(np.mean(middle) - len(area[2]) / 2) < 0.15 * len(area[2])
-    assert rows[-1].lstrip().startswith(f"{0.5**20:.4g}")
+    # A log axis over six decades is labelled at powers of ten.
+    labels = [row.split("┤")[0].strip() for row in rows if "┤" in row]
+    assert labels and all(float(label) in (1.0, 1e-5) for label in labels)
+    assert labels[0] == "1" and rows[0].lstrip().startswith("1 ┤")
 
 
 # -- table -------------------------------------------------------------------------------------
@@ -580,8 +592,9 @@ def test_gallery_command_writes_pictures_index_and_markdown(
     assert "wrote 2 pictures" in out
     text = page.read_text()
     assert "![StepLR](../pictures/StepLR.png)" in text
-    code, _, err = run(capsys, "gallery", "-o", str(folder), "--only", "StepLR", "-q")
+    code, out, err = run(capsys, "gallery", "-o", str(folder), "--only", "StepLR", "-q")
     assert code == 0 and err == ""
+    assert out == f"wrote 1 picture and {folder / 'index.html'}\n"
 
 
 def test_help_mentions_every_spec_form(capsys: pytest.CaptureFixture[str]) -> None:

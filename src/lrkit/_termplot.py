@@ -8,7 +8,7 @@ so drops (StepLR) are drawn as vertical strokes and sparse curves as lines.
 >>> lines = render([0.0, 1.0, 2.0], [0.3, 0.2, 0.1], width=60, height=3, chars="ascii")
 >>> print("\\n".join(line.rstrip() for line in lines))
 0.3 +***************
-    |              ****************************
+0.2 +              ****************************
 0.1 +                                         **************
     `-------------------------------------------------------
      0                         step                        2
@@ -17,13 +17,14 @@ min 0.1 at step 2   max 0.3 at step 0   final 0.1 at step 2
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CHARSETS", "render", "summary"]
+__all__ = ["CHARSETS", "render", "summary", "ticks"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -104,6 +105,77 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
+#: The steps between ticks, times a power of ten: round numbers to read.
+_NICE = (1, 2, 5)
+
+
+def _decimal(mantissa: int, exponent: int) -> float:
+    """The float nearest ``mantissa * 10**exponent`` (exactly rounded, unlike a product)."""
+    return float(f"{mantissa}e{exponent}")
+
+
+def _tick_text(value: float, exponent: int) -> str:
+    """A tick value on a grid of ``10**exponent``: its digits down to that, no more."""
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    digits = max(1, magnitude - exponent + 1)
+    if 0 <= magnitude < 6:  # 150000, not 1.5e+05
+        digits = max(digits, magnitude + 1)
+    return f"{value:.{digits}g}"
+
+
+def _linear_ticks(low: float, high: float, most: int, slack: float) -> list[tuple[float, str]]:
+    """Round values from ``low - slack`` to ``high + slack``, at most ``most`` of them: the
+    multiples of the smallest step of 1, 2 or 5 times a power of ten that gives no more."""
+    span = high - low
+    if not 0 < span < math.inf:
+        return []  # beyond float64 (-1e308 to 1e308): no round numbers to find
+    slack += span * 1e-9  # a value at an end, give or take rounding
+    exponent = math.floor(math.log10(span) - math.log10(most)) - 1
+    while True:
+        for mantissa in _NICE:
+            step = _decimal(mantissa, exponent)
+            if step == 0:  # below the smallest float
+                continue
+            first = math.ceil((low - slack) / step)
+            last = math.floor((high + slack) / step)
+            if last - first + 1 <= most:
+                values = [_decimal(k * mantissa, exponent) for k in range(first, last + 1)]
+                return [(v, _tick_text(v, exponent)) for v in values]
+        exponent += 1
+
+
+def ticks(
+    low: float, high: float, *, most: int = 5, log: bool = False, slack: float = 0.0
+) -> list[tuple[float, str]]:
+    """Labels for a y axis from ``low`` to ``high`` (``low < high``): ``(position, text)``
+    pairs at round values, at most ``most`` of them, ``slack`` beyond the ends allowed.
+
+    On a log axis positions, ``low``, ``high`` and ``slack`` are base-10 logarithms; an
+    axis of a decade or more is labelled at powers of ten (every 1, 2, 5, 10, ... decades).
+
+    >>> ticks(0.0, 0.1, most=4)
+    [(0.0, '0'), (0.05, '0.05'), (0.1, '0.1')]
+    >>> ticks(-5.0, -1.0, log=True, most=3)
+    [(-5, '1e-05'), (-3, '0.001'), (-1, '0.1')]
+    """
+    if not low < high or most < 1:
+        raise ValueError(f"ticks need low < high and most >= 1, got {low}, {high}, {most}")
+    if not log:
+        return _linear_ticks(low, high, most, slack)
+    if high - low < 1.0:  # less than a decade: round values, placed by their logarithms
+        values = _linear_ticks(10.0 ** (low - slack), 10.0 ** (high + slack), most, 0.0)
+        return [(math.log10(v), text) for v, text in values if v > 0]
+    first = math.ceil(low - slack)
+    last = math.floor(high + slack)
+    every = 1
+    while (last - first) // every + 1 > most:
+        every = next(n * 10**e for e in range(0, 400) for n in _NICE if n * 10**e > every)
+    decades = range(last, first - 1, -every)  # from the top decade down
+    return [(k, f"{_decimal(1, k):g}") for k in reversed(decades)]
+
+
 def _position(step: float, steps_per_epoch: int | None) -> str:
     if steps_per_epoch:
         return f"epoch {step / steps_per_epoch:g}"
@@ -163,24 +235,31 @@ def render(
 
     if shown.any():
         top, bottom = float(y[shown].max()), float(y[shown].min())
+        if top - bottom <= 1e-12 * max(abs(top), abs(bottom)):
+            bottom = top  # rounding noise (a few ulps) is drawn as the flat line it is
     else:
         top = bottom = 0.0
 
-    def label(value: float) -> str:
-        return _fmt(10.0**value if log else value)
-
-    labels = {0: label(top), height - 1: label(bottom)}
-    if top == bottom:  # a flat line: one label, on the line's row
-        labels = {(height * charset.cell_height // 2) // charset.cell_height: label(top)}
-    elif height >= 5:
-        labels[(height - 1) // 2] = label(top - (top - bottom) * ((height - 1) // 2) / (height - 1))
+    rows = height * charset.cell_height
+    if top == bottom:  # a flat line: one label, its value, on the line's row
+        labels = {(rows // 2) // charset.cell_height: _fmt(10.0**top if log else top)}
+    else:
+        labels = {}
+        most = max(min(height, 3), (height + 2) // 3)  # about one label every three rows
+        half_dot = (top - bottom) / (rows - 1) / 2  # a value this near an end is drawn there
+        for position, text in ticks(bottom, top, most=most, log=log, slack=half_dot):
+            dot = np.rint((top - position) / (top - bottom) * (rows - 1))
+            row = int(np.clip(dot, 0, rows - 1)) // charset.cell_height
+            labels.setdefault(row, text)
+        if not labels:  # no round number in range: the ends, as they are
+            labels = {0: _fmt(10.0**top if log else top),
+                      height - 1: _fmt(10.0**bottom if log else bottom)}  # fmt: skip
     margin = max(len(text) for text in labels.values())
     plot_width = width - margin - 2
     if plot_width < 10:
         raise ValueError(f"width must leave at least 10 columns for the plot, got width={width}")
 
     columns = plot_width * charset.cell_width
-    rows = height * charset.cell_height
     lit = _dots(t[shown], y[shown], columns, rows, float(t[-1]) if t.size else 0.0, top, bottom)
 
     lines = [title] if title else []

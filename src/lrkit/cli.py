@@ -1,8 +1,10 @@
 """The ``lrkit`` command line: plot, show, tabulate schedules, and draw the gallery.
 
-``main(argv)`` runs a command and returns its exit code: 0 when it worked, 2 for bad
-usage or a bad SPEC/config (the message on stderr), 1 when something else failed
-(a missing optional dependency, a file that cannot be written).
+``main(argv)`` runs a command and returns its exit code: 0 when it worked (also when
+the reader of its output stops early: ``lrkit table ... | head``), 2 for bad input (bad
+usage, a bad SPEC or config, a schedule that fails at a step asked for, an output path
+that cannot be written), always with a one-line message on stderr and never a traceback;
+1 when lrkit cannot run (matplotlib missing) or fails inside (a bug: the message says so).
 
 Work is bounded whatever the arguments: every size option has a limit (``MAX_*`` below,
 shown in ``--help`` and docs/cli.md) and a value beyond it is a usage error; ``show``
@@ -13,6 +15,10 @@ with the steps next to milestones), and ``table`` prints at most :data:`MAX_ROWS
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
+import errno
+import io
 import json
 import math
 import os
@@ -20,13 +26,14 @@ import re
 import shlex
 import shutil
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TextIO, cast
 
 import numpy as np
 
 from lrkit.config import Spec, SpecError, parse_specs
-from lrkit.core import LrkitError
+from lrkit.core import REGISTRY, LrkitError, arguments
 
 __all__ = ["build_parser", "main"]
 
@@ -62,6 +69,10 @@ MIN_DPI = 10
 MAX_DPI = 600
 #: The most SPECs ``plot`` draws on one figure.
 MAX_SPECS = 20
+#: The most significant digits ``table --precision`` prints (17 tell any two floats apart).
+MAX_PRECISION = 17
+#: Table formats by the extension of ``table -o``.
+TABLE_FORMATS = {".csv": "csv", ".json": "json", ".md": "md"}
 
 
 class UsageError(Exception):
@@ -135,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run 'lrkit COMMAND --help' for a command's options. Docs: docs/cli.md.",
+        epilog="Exit status: 0 when it worked (or the reader of its output stopped early),\n"
+        "2 for bad input, 1 when lrkit cannot run (matplotlib missing, output closed).\n\n"
+        "Run 'lrkit COMMAND --help' for a command's options,\n"
+        "and 'python -m pydoc lrkit' for the Python library.",
     )
     parser.add_argument("--version", action="version", version=f"lrkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -144,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plot",
         help="plot schedules to a PNG, SVG or PDF file",
         description="Plot one or several schedules on one figure (needs matplotlib: "
-        "pip install 'lrkit[plot]'). Milestones and phase ends are dotted; a schedule's "
+        "pip install matplotlib). Milestones and phase ends are dotted; a schedule's "
         "cycled momentum is dashed, on a second y axis.\n\n" + SPEC_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -188,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument(
         "--height",
-        type=_integer(1, MAX_HEIGHT, "a positive integer"),
+        type=_integer(2, MAX_HEIGHT, f"an integer from 2 to {MAX_HEIGHT}"),
         default=12,
         help=f"rows of the plot, 2 to {MAX_HEIGHT} (default 12)",
     )
@@ -207,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a schedule's values, one step per row",
         description="Print a schedule's values, one step per row: csv (header step,lr, and "
         "a momentum column where the schedule cycles momentum), json (a list of rows) or a "
-        "markdown table. Values are exact (shortest round-trip repr). At most "
+        "markdown table. Values are exact (shortest round-trip repr) unless --precision "
+        "rounds them. At most "
         f"{MAX_ROWS:,} rows: without --every, a longer schedule is printed every K steps "
         "with the smallest K of 1, 2, 5, 10, 20, 50, ... that fits (a note on stderr says "
         "so).\n\n" + SPEC_HELP,
@@ -222,7 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"one row every K steps, K at most {_shown(MAX_EVERY)} (the last step is always "
         f"included; default 1, or what keeps the table within {MAX_ROWS:,} rows)",
     )
-    table.add_argument("--format", choices=("csv", "json", "md"), default="csv", help="default csv")
+    table.add_argument(
+        "--format",
+        choices=("csv", "json", "md"),
+        help="default: csv, or what the extension of -o says (.csv, .json, .md)",
+    )
+    table.add_argument(
+        "--precision",
+        type=_integer(1, MAX_PRECISION, f"an integer from 1 to {MAX_PRECISION}"),
+        metavar="N",
+        help=f"round lr and momentum to N significant digits, 1 to {MAX_PRECISION} (default: "
+        "exact, the shortest text that reads back as the same float)",
+    )
     table.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     gallery = commands.add_parser(
@@ -230,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw every built-in schedule (all 15 torch schedulers) as PNGs",
         description="Draw every built-in schedule: a PNG per schedule named after it "
         "(StepLR.png, ...), an index.html showing them with their configs and, with "
-        "--markdown, a markdown page. Needs matplotlib (pip install 'lrkit[plot]').",
+        "--markdown, a markdown page. Needs matplotlib (pip install matplotlib).",
     )
     gallery.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write")
     gallery.add_argument("--markdown", metavar="FILE", help="also write a markdown page here")
@@ -244,9 +270,95 @@ def build_parser() -> argparse.ArgumentParser:
 # -- helpers ---------------------------------------------------------------------------
 
 
+def _where(source: str) -> str:
+    """How an error names a SPEC: ``in SPEC '...'``, or ``in FILE`` for a config file (as
+    the config layer's own messages do)."""
+    stripped = source.strip()
+    if stripped and "\n" not in stripped and os.path.isfile(stripped):
+        return f"in {stripped}"
+    shown = source if len(source) <= 70 else source[:67] + "..."
+    return f"in SPEC {shown!r}"
+
+
 def _specs(texts: Sequence[str]) -> list[Spec]:
     """The schedules the SPECs describe: one per param group of each."""
-    return [spec for text in texts for spec in parse_specs(text)]
+    specs: list[Spec] = []
+    for text in texts:
+        try:
+            specs += parse_specs(text)
+        except (SpecError, LrkitError) as error:
+            clearer = _not_a_number(text)
+            if clearer is not None:
+                raise UsageError(f"{_where(text)}: {clearer}") from None
+            if isinstance(error, SpecError):  # names where it came from already
+                raise UsageError(str(error)) from None
+            raise UsageError(f"{_where(text)}: {error}") from None
+    return specs
+
+
+_KEYWORDS = frozenset({"true", "True", "false", "False", "null", "none", "None"})
+#: A key=value pair run into the value before it: ``lr=0.1;step_size=30``, ``lr=0.1 gamma=0.5``.
+_RUN_ON = re.compile(r"\s*;\s*|\s+(?=[A-Za-z_][A-Za-z0-9_]*\s*=(?!=))")
+
+
+def _pairs(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets, parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _is_number(annotation: Any) -> bool:
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    parts = {part.strip() for part in text.split("|")} - {"None"}
+    return bool(parts) and parts <= {"float", "int"}
+
+
+def _not_a_number(text: str) -> str | None:
+    """For a short-form SPEC that failed: the first number argument given a text that is not
+    a number (``lr=0.1;step_size=30``: a typo for a comma), said plainly, else None.
+
+    The schedule's own check would report the key the typo swallowed ("step_size must be
+    given") rather than the value it garbled.
+    """
+    stripped = text.strip()
+    kind, colon, rest = stripped.partition(":")
+    cls = REGISTRY.get(kind.strip())
+    if not colon or cls is None or stripped[:1] in "{[" or "\n" in stripped:
+        return None
+    numbers = {field.name for field in arguments(cls) if _is_number(field.type)}
+    for item in _pairs(rest):
+        key, equals, raw = (part.strip() for part in item.partition("="))
+        if not equals or key not in numbers or not raw or raw[0] in "[{\"'" or raw in _KEYWORDS:
+            continue
+        try:
+            float(raw)
+            continue
+        except ValueError:
+            pass
+        message = f"{key} got {raw!r}, which is not a number"
+        fixed = f"{kind.strip()}:{_RUN_ON.sub(',', rest.strip())}"
+        if ";" in raw or "=" in raw:
+            hint = "key=value pairs are separated by commas"
+            try:
+                parse_specs(fixed)
+            except (SpecError, LrkitError):
+                return f"{message} ({hint})"
+            return f"{message} ({hint}: did you mean {fixed!r}?)"
+        return message
+    return None
 
 
 def _length(specs: Sequence[Spec], steps: int | None) -> int:
@@ -256,37 +368,103 @@ def _length(specs: Sequence[Spec], steps: int | None) -> int:
 
     length = default_steps([s.schedule for s in specs])
     if length > MAX_STEPS:
+        longest = max(specs, key=lambda s: s.schedule.length or 0)
         raise UsageError(
-            f"{_name(specs[0]) if len(specs) == 1 else 'a SPEC'}: its own length is {length} "
-            f"steps, more than {_shown(MAX_STEPS)}: give --steps N (at most {_shown(MAX_STEPS)})"
+            f"{_where(longest.source)}: its own length is {length} steps, more than "
+            f"{_shown(MAX_STEPS)}: give --steps N (at most {_shown(MAX_STEPS)})"
         )
     return length
 
 
 def _evaluate(spec: Spec, steps: Any, schedule: Any = None) -> Any:
-    """``spec.schedule`` (or ``schedule``) on ``steps``; a step outside its domain is a
-    usage error."""
+    """``spec.schedule`` (or ``schedule``) on ``steps``; a step where it fails is a usage
+    error that says which way to go."""
     try:
         return (spec.schedule if schedule is None else schedule).evaluate_array(steps)
     except (LrkitError, ValueError, ArithmeticError) as error:
-        raise UsageError(f"{_name(spec)}: {error} (choose a smaller --steps)") from None
+        last = int(np.max(steps)) if np.size(steps) else 0
+        argument = getattr(error, "argument", None)
+        if argument == "step":  # past the schedule's end
+            hint = "choose a smaller --steps"
+        else:  # a function that fails inside the steps asked for: the way out is to fix it
+            where = f"steps 0..{last}"
+            hint = (
+                f"{argument} fails there, inside {where}: fix it (a smaller --steps only hides it)"
+                if argument
+                else f"the schedule fails at a step inside {where}"
+            )
+        raise UsageError(f"{_where(spec.source)}: {error}; {hint}") from None
 
 
-def _name(spec: Spec) -> str:
-    text = spec.source if len(spec.source) <= 70 else spec.source[:67] + "..."
-    return f"SPEC {text!r}"
+def _drawn_steps(spec: Spec, steps: int, defaulted: bool) -> int:
+    """The last step ``lrkit.plot`` draws of ``spec``: a schedule that ends (OneCycleLR) is
+    drawn up to its end when the length is not given."""
+    length = spec.schedule.length
+    if defaulted and length is not None and length < steps:
+        try:
+            spec.schedule(float(steps))
+        except ValueError:
+            return int(length)
+    return steps
 
 
 def _need_matplotlib(command: str) -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise RuntimeError(f"lrkit {command} needs matplotlib: pip install 'lrkit[plot]'") from None
+        raise RuntimeError(f"lrkit {command} needs matplotlib: pip install matplotlib") from None
 
 
 def _label(spec: Spec) -> str:
     text = spec.label
     return text if len(text) <= 60 else type(spec.schedule).__name__
+
+
+#: Why an output path cannot be written, by errno: the user's to fix (exit 2).
+_BAD_PATH = {
+    errno.ENOENT: "its folder does not exist",
+    errno.ENOTDIR: "a part of it is not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.EEXIST: "a file is in the way",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "too many symbolic links",
+}
+
+
+def _check_output(option: str, path: str, folder: bool = False) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    if not path:
+        raise UsageError(f"{option} needs a path, got ''")
+    if folder:
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise UsageError(f"cannot write to {option} {path!r}: it is a file, not a folder")
+        return
+    if os.path.isdir(path):
+        raise UsageError(f"cannot write to {option} {path!r}: it is a folder")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"cannot write to {option} {path!r}: its folder does not exist")
+
+
+@contextlib.contextmanager
+def _writing(option: str, path: str) -> Iterator[None]:
+    """Turn an OSError of writing ``path`` into a usage error when the path is at fault."""
+    try:
+        yield
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        reason = _BAD_PATH.get(error.errno or 0)
+        if reason is None:
+            raise
+        raise UsageError(f"cannot write to {option} {path!r}: {reason}") from None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -299,31 +477,28 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kind = os.path.splitext(output)[1].lower().lstrip(".")
     if kind not in plotting.FORMATS:
         raise UsageError(f"-o must name a .png, .svg or .pdf file, got {output!r}")
+    _check_output("-o", output)
     if len(args.specs) > MAX_SPECS:
         raise UsageError(f"at most {MAX_SPECS} SPECs fit one figure, got {len(args.specs)}")
     specs = _specs(args.specs)
     steps = _length(specs, args.steps)
-    if args.steps is not None:
-        for spec in specs:  # report a step beyond a schedule's end as a usage error
-            _evaluate(spec, np.array([float(steps)]))
+    highest = -math.inf
+    for spec in specs:  # a step where a schedule fails is a usage error, before drawing
+        last = _drawn_steps(spec, steps, args.steps is None)
+        t = plotting.grid(last, spec.schedule.breakpoints)
+        highest = max(highest, float(np.max(_evaluate(spec, t))))
+        if spec.schedule.momentum is not None and not args.no_momentum:
+            _evaluate(spec, t, spec.schedule.momentum)
+    if args.log and not highest > 0:
+        _nothing_to_log(specs[0] if len(specs) == 1 else None, highest)
     _need_matplotlib("plot")
     title = args.title
     if title is None and len(specs) == 1 and len(specs[0].label) > 60:
         title = type(specs[0].schedule).__name__
     fig, ax = plotting.figure(plotting.SIZE, float(args.dpi))
-    plotting.plot(
-        [s.schedule for s in specs],
-        args.steps,
-        ax,
-        labels=[_label(s) for s in specs],
-        log=args.log,
-        steps_per_epoch=args.steps_per_epoch,
-        momentum=not args.no_momentum,
-        boundaries=not args.no_boundaries,
-        title=title,
-        legend="below",
-    )
-    plotting.write(fig, output)
+    with warnings.catch_warnings():  # matplotlib's notes on extreme axes: not the user's
+        warnings.simplefilter("ignore")
+        _draw(plotting, fig, ax, specs, args, title, output)
     width, height = (round(v * args.dpi) for v in plotting.SIZE)
     print(
         f"wrote {output} ({width}x{height} px, steps 0..{steps})"
@@ -332,6 +507,41 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=out,
     )
     return 0
+
+
+def _nothing_to_log(spec: Spec | None, highest: float) -> None:
+    where = f"{_where(spec.source)}: " if spec is not None else ""
+    raise UsageError(
+        f"{where}--log needs values above 0, and the largest is {highest + 0.0:g}: leave out --log"
+    )
+
+
+def _draw(
+    plotting: Any,
+    fig: Any,
+    ax: Any,
+    specs: Sequence[Spec],
+    args: argparse.Namespace,
+    title: str | None,
+    output: str,
+) -> None:
+    try:
+        plotting.plot(
+            [s.schedule for s in specs],
+            args.steps,
+            ax,
+            labels=[_label(s) for s in specs],
+            log=args.log,
+            steps_per_epoch=args.steps_per_epoch,
+            momentum=not args.no_momentum,
+            boundaries=not args.no_boundaries,
+            title=title,
+            legend="below",
+        )
+    except (LrkitError, ValueError, ArithmeticError) as error:
+        raise UsageError(str(error)) from None
+    with _writing("-o", output):
+        plotting.write(fig, output)
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -346,6 +556,8 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for spec in specs:
         t = grid(steps, spec.schedule.breakpoints)  # every step, or a sample past MAX_POINTS
         lr = _evaluate(spec, t)
+        if args.log and not np.max(lr) > 0:
+            _nothing_to_log(spec, float(np.max(lr)))
         title = spec.label if len(spec.label) <= width else spec.label[: width - 3] + "..."
         try:
             if lines:
@@ -363,8 +575,16 @@ def _cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 )
         except ValueError as error:
             raise UsageError(str(error)) from None
-    for line in lines:
-        print(line, file=out)
+    text = "\n".join(lines) + "\n"
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        raise UsageError(
+            f"the output's encoding ({encoding}) cannot show these characters: use "
+            "--chars ascii (or a UTF-8 terminal)"
+        ) from None
+    out.write(text)
     return 0
 
 
@@ -400,7 +620,32 @@ def _rows(specs: Sequence[Spec], steps: int, every: int) -> tuple[list[str], lis
     return names, [list(row) for row in zip(*columns.values(), strict=True)]
 
 
+def significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits (the float nearest the decimal).
+
+    >>> significant(0.010000000000000002, 3), significant(0.0123456, 2), significant(-2.5e-7, 1)
+    (0.01, 0.012, -2e-07)
+    """
+    return float(f"{value:.{digits - 1}e}") if math.isfinite(value) else value
+
+
+def _table_format(args: argparse.Namespace) -> str:
+    """``--format``, else the one the extension of ``-o`` names, else csv."""
+    named = TABLE_FORMATS.get(os.path.splitext(args.output or "")[1].lower())
+    if args.format is None:
+        return named or "csv"
+    if named is not None and named != args.format:
+        raise UsageError(
+            f"--format {args.format} does not match -o {args.output!r} ({named}): leave out "
+            "--format, or give -o a matching extension"
+        )
+    return str(args.format)
+
+
 def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    form = _table_format(args)
+    if args.output is not None:
+        _check_output("-o", args.output)
     specs = _specs([args.spec])  # one per param group
     steps = _length(specs, args.steps)
     every: int | None = args.every
@@ -418,9 +663,11 @@ def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"than {MAX_ROWS:,}: use --every {_every_for(steps)} (or more), or a smaller --steps"
         )
     names, rows = _rows(specs, steps, every)
-    if args.format == "csv":
+    if args.precision is not None:
+        rows = [[row[0]] + [significant(v, args.precision) for v in row[1:]] for row in rows]
+    if form == "csv":
         text = "\n".join([",".join(names)] + [",".join(repr(v) for v in row) for row in rows])
-    elif args.format == "json":
+    elif form == "json":
         body = ",\n".join(" " + json.dumps(dict(zip(names, row, strict=True))) for row in rows)
         text = "[\n" + body + "\n]"
     else:
@@ -428,12 +675,20 @@ def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lines += ["| " + " | ".join(repr(v) for v in row) + " |" for row in rows]
         text = "\n".join(lines)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
+        with _writing("-o", args.output), open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
-        print(f"wrote {args.output} ({len(rows)} rows)", file=err)
+        print(f"wrote {args.output} ({_plural(len(rows), 'row')})", file=err)
     else:
-        print(text, file=out)
+        out.write(text + "\n")
     return 0
+
+
+def _unknown_entry(name: str, known: Sequence[str]) -> str:
+    """``'StepLr' (did you mean 'StepLR'?)``: a misspelt gallery entry and its nearest."""
+    folded = {k.lower(): k for k in known}
+    close = [folded[name.lower()]] if name.lower() in folded else []
+    close = close or difflib.get_close_matches(name, known, n=1)
+    return f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name)
 
 
 def _cmd_gallery(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -444,20 +699,22 @@ def _cmd_gallery(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         known = {e.name: e for e in entries}
         missing = [n for n in args.only if n not in known]
         if missing:
-            raise UsageError(
-                f"--only: no gallery entry {', '.join(map(repr, missing))}; there are: "
-                + ", ".join(known)
-            )
+            names = ", ".join(_unknown_entry(n, list(known)) for n in missing)
+            raise UsageError(f"--only: no gallery entry {names}; there are: " + ", ".join(known))
         entries = [known[n] for n in args.only]
+    _check_output("-o", args.output, folder=True)
+    if args.markdown is not None and os.path.isdir(args.markdown):
+        raise UsageError(f"cannot write to --markdown {args.markdown!r}: it is a folder")
     _need_matplotlib("gallery")
 
     def progress(i: int, n: int, entry: Any, path: str) -> None:
         if not args.quiet:
             print(f"[{i:{len(str(n))}d}/{n}] {path}", file=err, flush=True)
 
-    gallery.build(args.output, markdown_path=args.markdown, entries=entries, progress=progress)
+    with _writing("-o", args.output):
+        gallery.build(args.output, markdown_path=args.markdown, entries=entries, progress=progress)
     index = os.path.join(args.output, "index.html")
-    print(f"wrote {len(entries)} pictures and {index}", file=out)
+    print(f"wrote {_plural(len(entries), 'picture')} and {index}", file=out)
     if args.markdown:
         print(f"wrote {args.markdown}", file=out)
     return 0
@@ -487,28 +744,92 @@ def builtin_table() -> list[str]:
     return lines
 
 
+def _say(stream: TextIO | None, text: str) -> None:
+    """Print ``text`` on ``stream``, if it can still be written to."""
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=stream, flush=True)
+
+
+def _quiet_after_broken_pipe() -> None:
+    """After a reader closed the pipe: point the standard streams that cannot be flushed
+    at the null device, so that Python's own flush at exit reports nothing."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
+        try:
+            stream.flush()
+            continue  # still fine
+        except (OSError, ValueError):
+            pass
+        try:
+            target = stream.fileno()
+        except (OSError, ValueError, AttributeError):
+            continue  # not a real file (a test's capture): nothing flushes it at exit
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, target)
+            os.close(null)
+
+
+class _Closed(io.TextIOBase):
+    """What the command writes to when the process has no standard output (``>&-``)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "the standard output is closed")
+
+
+def _os_message(error: OSError) -> str:
+    text = error.strerror or str(error)
+    return f"{text}: {error.filename!r}" if error.filename else text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``lrkit`` command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    out, err = sys.stdout, sys.stderr
+    out: TextIO = sys.stdout if sys.stdout is not None else cast(TextIO, _Closed())
+    err: TextIO = sys.stderr if sys.stderr is not None else cast(TextIO, _Closed())
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
+    prog = PROG
     try:
-        args = parser.parse_args(arguments)
-    except SystemExit as stop:  # argparse: --help, --version (0) or a usage error (2)
-        code = stop.code
-        return code if isinstance(code, int) else (0 if code is None else 2)
-    if args.command is None:
-        parser.print_help(out)
-        print(file=out)
-        for line in builtin_table():
-            print(line, file=out)
+        try:
+            args = parser.parse_args(arguments)
+        except SystemExit as stop:  # argparse: --help, --version (0) or a usage error (2)
+            code = stop.code
+            return code if isinstance(code, int) else (0 if code is None else 2)
+        if args.command is None:
+            parser.print_help(out)
+            print(file=out)
+            for line in builtin_table():
+                print(line, file=out)
+            out.flush()
+            return 0
+        prog = f"{PROG} {args.command}"
+        code = COMMANDS[args.command](args, out, err)
+        out.flush()  # a closed pipe shows here, not in Python's flush at exit
+        return code
+    except BrokenPipeError:  # the reader stopped early (| head): not an error
+        _quiet_after_broken_pipe()
         return 0
-    prog = f"{PROG} {args.command}"
-    try:
-        return COMMANDS[args.command](args, out, err)
+    except KeyboardInterrupt:
+        _say(err, f"{prog}: interrupted")
+        return 130
     except (UsageError, SpecError) as error:
-        print(f"{prog}: error: {error}", file=err)
+        _say(err, f"{prog}: error: {error}")
         return 2
-    except (RuntimeError, OSError) as error:
-        print(f"{prog}: error: {error}", file=err)
+    except RuntimeError as error:
+        _say(err, f"{prog}: error: {error}")
+        return 1
+    except OSError as error:
+        _say(err, f"{prog}: error: {_os_message(error)}")
+        return 1
+    except Exception as error:  # a bug: one line, not a traceback (LRKIT_DEBUG=1 shows it)
+        if os.environ.get("LRKIT_DEBUG"):
+            raise
+        _say(
+            err,
+            f"{prog}: internal error (a bug in lrkit, please report it with the command "
+            f"line): {type(error).__name__}: {error}",
+        )
         return 1
