@@ -380,3 +380,14 @@ def test_every_gallery_config_loads_as_printed() -> None:
         loaded = load(text)
         drawn = [schedule for _, schedule in entry.schedules]
         assert (loaded if isinstance(loaded, list) else [loaded]) == drawn, entry.name
+
+
+def test_a_comma_typo_is_named_in_python_as_in_the_cli() -> None:
+    # The config layer says what went wrong, so lrkit.load and the CLI say the same.
+    with pytest.raises(SpecError) as info:
+        load("StepLR:lr=0.1;step_size=30")
+    assert str(info.value) == (
+        "in SPEC 'StepLR:lr=0.1;step_size=30': lr got '0.1;step_size=30', which is not a "
+        "number (key=value pairs are separated by commas: did you mean "
+        "'StepLR:lr=0.1,step_size=30'?)"
+    )

@@ -33,7 +33,7 @@ from typing import Any, TextIO, cast
 import numpy as np
 
 from lrkit.config import Spec, SpecError, parse_specs
-from lrkit.core import REGISTRY, LrkitError, arguments
+from lrkit.core import LrkitError
 
 __all__ = ["build_parser", "main"]
 
@@ -169,7 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg or .pdf"
     )
     _steps_argument(plot)
-    plot.add_argument("--log", action="store_true", help="a logarithmic lr axis")
+    plot.add_argument(
+        "--log",
+        action="store_true",
+        help="a logarithmic lr axis (default: chosen as lrkit.plot chooses it: log where the values span decades)",
+    )
     _epochs_argument(plot)
     plot.add_argument("--title", help="the figure's title")
     plot.add_argument(
@@ -287,78 +291,10 @@ def _specs(texts: Sequence[str]) -> list[Spec]:
         try:
             specs += parse_specs(text)
         except (SpecError, LrkitError) as error:
-            clearer = _not_a_number(text)
-            if clearer is not None:
-                raise UsageError(f"{_where(text)}: {clearer}") from None
             if isinstance(error, SpecError):  # names where it came from already
                 raise UsageError(str(error)) from None
             raise UsageError(f"{_where(text)}: {error}") from None
     return specs
-
-
-_KEYWORDS = frozenset({"true", "True", "false", "False", "null", "none", "None"})
-#: A key=value pair run into the value before it: ``lr=0.1;step_size=30``, ``lr=0.1 gamma=0.5``.
-_RUN_ON = re.compile(r"\s*;\s*|\s+(?=[A-Za-z_][A-Za-z0-9_]*\s*=(?!=))")
-
-
-def _pairs(text: str) -> list[str]:
-    """``text`` split at the commas outside brackets, parentheses and quotes."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
-def _is_number(annotation: Any) -> bool:
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    parts = {part.strip() for part in text.split("|")} - {"None"}
-    return bool(parts) and parts <= {"float", "int"}
-
-
-def _not_a_number(text: str) -> str | None:
-    """For a short-form SPEC that failed: the first number argument given a text that is not
-    a number (``lr=0.1;step_size=30``: a typo for a comma), said plainly, else None.
-
-    The schedule's own check would report the key the typo swallowed ("step_size must be
-    given") rather than the value it garbled.
-    """
-    stripped = text.strip()
-    kind, colon, rest = stripped.partition(":")
-    cls = REGISTRY.get(kind.strip())
-    if not colon or cls is None or stripped[:1] in "{[" or "\n" in stripped:
-        return None
-    numbers = {field.name for field in arguments(cls) if _is_number(field.type)}
-    for item in _pairs(rest):
-        key, equals, raw = (part.strip() for part in item.partition("="))
-        if not equals or key not in numbers or not raw or raw[0] in "[{\"'" or raw in _KEYWORDS:
-            continue
-        try:
-            float(raw)
-            continue
-        except ValueError:
-            pass
-        message = f"{key} got {raw!r}, which is not a number"
-        fixed = f"{kind.strip()}:{_RUN_ON.sub(',', rest.strip())}"
-        if ";" in raw or "=" in raw:
-            hint = "key=value pairs are separated by commas"
-            try:
-                parse_specs(fixed)
-            except (SpecError, LrkitError):
-                return f"{message} ({hint})"
-            return f"{message} ({hint}: did you mean {fixed!r}?)"
-        return message
-    return None
 
 
 def _length(specs: Sequence[Spec], steps: int | None) -> int:
@@ -531,7 +467,7 @@ def _draw(
             args.steps,
             ax,
             labels=[_label(s) for s in specs],
-            log=args.log,
+            log=True if args.log else None,  # None: plot chooses (log where values span decades)
             steps_per_epoch=args.steps_per_epoch,
             momentum=not args.no_momentum,
             boundaries=not args.no_boundaries,

@@ -39,7 +39,14 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lrkit.config._config import MAX_NESTING, MAX_VALUES, check_bounds, from_config
-from lrkit.config._spec import MAX_INT_DIGITS, SpecError, _NotJSON, load_json, parse_short
+from lrkit.config._spec import (
+    MAX_INT_DIGITS,
+    SpecError,
+    _NotJSON,
+    load_json,
+    numeric,
+    parse_short,
+)
 from lrkit.core import REGISTRY, LrkitError, Schedule, arguments
 
 __all__ = ["MAX_GROUPS", "MAX_SPEC_BYTES", "Spec", "dump", "load", "parse_spec", "parse_specs"]
@@ -58,8 +65,6 @@ _YAML_SEQ = _YAML + "seq"
 #: A plain scalar that YAML 1.2 reads as a float and PyYAML (YAML 1.1) as a string: an
 #: exponent without a dot (``3e-4``, ``1E5``).
 _FLOAT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+\Z")
-#: The annotations of numeric arguments, which a per-group list may stand for.
-_NUMERIC = frozenset({"float", "int"})
 
 Source = str | os.PathLike[str] | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -464,13 +469,6 @@ _NO_KEY: Final = object()
 # -- param groups ----------------------------------------------------------------------
 
 
-def _numeric(annotation: Any) -> bool:
-    """Whether an argument's annotation is a number (``float``, ``int | None``, ...)."""
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    parts = {part.strip() for part in text.split("|")} - {"None"}
-    return bool(parts) and parts <= _NUMERIC
-
-
 def _per_group(config: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]:
     """``config`` as one config per param group: a list for a numeric argument (``lr``, a
     ``max_lr``, ...) gives each group its value; the other arguments are shared."""
@@ -478,10 +476,10 @@ def _per_group(config: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]
     cls = REGISTRY.get(kind) if isinstance(kind, str) else None
     if cls is None:
         return [config]
-    numeric = {f.name for f in arguments(cls) if _numeric(f.type)}
+    numbers = {f.name for f in arguments(cls) if numeric(f.type)}
     if cls.schedule_lists:
-        numeric.add("lr")  # stated once at the top for the children
-    lists = {k: v for k, v in config.items() if k in numeric and isinstance(v, list)}
+        numbers.add("lr")  # stated once at the top for the children
+    lists = {k: v for k, v in config.items() if k in numbers and isinstance(v, list)}
     if not lists:
         return [config]
     sizes = {len(v) for v in lists.values()}

@@ -27,14 +27,15 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from lrkit.config._config import _FUNCTION_KEYS, MAX_NESTING, check_bounds
-from lrkit.core import REGISTRY
+from lrkit.config._config import _FUNCTION_KEYS, MAX_NESTING, check_bounds, from_config
+from lrkit.core import REGISTRY, arguments
 
 __all__ = [
     "MAX_INT_DIGITS",
     "SpecError",
     "load_json",
     "minimal_config",
+    "numeric",
     "parse_short",
     "short_form",
 ]
@@ -178,7 +179,44 @@ def parse_short(text: str, where: str) -> dict[str, Any]:
             config[key] = _unquote(raw)
         else:
             config[key] = _value(raw, key, where)
+    _check_numbers(kind, rest, config, where)
     return config
+
+
+#: A key=value pair run into the value before it: ``lr=0.1;step_size=30``, ``lr=0.1 gamma=0.5``.
+_RUN_ON = re.compile(r"\s*;\s*|\s+(?=[A-Za-z_][A-Za-z0-9_]*\s*=(?!=))")
+
+
+def numeric(annotation: Any) -> bool:
+    """Whether an argument's annotation is a number (``float``, ``int | None``, ...)."""
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    parts = {part.strip() for part in text.split("|")} - {"None"}
+    return bool(parts) and parts <= {"float", "int"}
+
+
+def _check_numbers(kind: str, rest: str, config: dict[str, Any], where: str) -> None:
+    """Refuse a number argument given a word, said plainly; where the word swallowed the
+    next pair (``lr=0.1;step_size=30``, a typo for a comma) the hint says so, with the
+    corrected SPEC when that describes a schedule. (The schedule's own check would name the
+    key the typo swallowed, "step_size must be given", instead.)"""
+    cls = REGISTRY.get(kind)
+    if cls is None:
+        return
+    for field in arguments(cls):
+        value = config.get(field.name)
+        if not (isinstance(value, str) and numeric(field.type)):
+            continue
+        message = f"{where}: {field.name} got {value!r}, which is not a number"
+        if not _RUN_ON.search(value):
+            raise SpecError(message)
+        hint = "key=value pairs are separated by commas"
+        fixed = f"{kind}:{_RUN_ON.sub(',', rest.strip())}"
+        try:
+            from_config(parse_short(fixed, where))
+            hint += f": did you mean {fixed!r}?"
+        except (ValueError, TypeError):
+            pass
+        raise SpecError(f"{message} ({hint})")
 
 
 def _split(text: str, where: str) -> list[str]:
