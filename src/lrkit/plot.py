@@ -1,4 +1,5 @@
-"""Plot schedules with matplotlib (``pip install 'lrkit[plot]'``).
+"""Plot schedules with matplotlib (``pip install matplotlib``, or ``pip install -e ".[plot]"``
+in a checkout).
 
 :func:`plot` draws one or several schedules on a matplotlib ``Axes``: the learning rate
 per step (or per epoch), dotted lines at the steps where a schedule's formula changes

@@ -325,7 +325,7 @@ def _yaml(where: str) -> Any:
         return importlib.import_module("yaml")
     except ImportError:
         raise SpecError(
-            f"{where}: YAML needs PyYAML (pip install 'lrkit[yaml]'), or write the config as JSON"
+            f"{where}: YAML needs PyYAML (pip install PyYAML), or write the config as JSON"
         ) from None
 
 
