@@ -1055,10 +1055,11 @@ class CyclicLR(_CyclesMomentum):
             `base_lr` it turns the triangle upside down. Negative lrs, which torch takes,
             are refused.
         step_size_up: the steps from `base_lr` up to `max_lr`, a whole number from 1 to
-            2**53. Default: 2000.
+            2**53. Default: 2000. torch also takes fractional sizes (and fails with a
+            ZeroDivisionError at 0); lrkit refuses both with an error naming the argument.
         step_size_down: the steps back down, a whole number from 1 to 2**53. Default: None,
-            the same as `step_size_up`. torch also takes 0 (it divides by zero) and
-            fractional sizes; lrkit refuses them.
+            the same as `step_size_up`. torch also takes 0 and fractional sizes; lrkit
+            refuses them.
         mode: `'triangular'`, `'triangular2'` or `'exp_range'`, the built-in amplitude
             scales above. Default: `'triangular'`. Ignored when `scale_fn` is given.
         gamma: the base of `'exp_range'`'s scale, a finite number >= 0. Default: 1.0.
