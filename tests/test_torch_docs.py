@@ -73,6 +73,12 @@ def _without_core_block(text: str, cls: type) -> tuple[str, list[str]]:
     return "\n".join(out), block
 
 
+def test_the_package_docstring_is_plain_text() -> None:
+    doc = lrkit.torch.__doc__ or ""
+    assert not ROLE.search(doc) and not DIRECTIVE.search(doc)
+    assert "docs/api-torch.md" in doc and "docs/torch-compat.md" in doc
+
+
 def test_every_public_class_is_covered() -> None:
     assert set(CLASSES) >= EXPECTED
     assert set(CLASSES) - EXPECTED == set(), "a new public class: add it to docs/api-torch.md"

@@ -482,7 +482,8 @@ class ConstantLR(DropIn):
 
     Every argument is checked before the optimizer is touched: a refused value raises
     ValueError or TypeError naming it and leaves the param groups as they were. Assigning
-    `factor` or `total_iters` later is checked the same way and counts from the next step.
+    `factor` or `total_iters` later is checked the same way and takes effect at the next
+    step.
 
     Differences from torch, each listed with the test behind it in docs/torch-compat.md
     ("torch compatibility" on the docs site).
