@@ -56,10 +56,20 @@ class Watched:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.slot = "_w_" + name
+        self.__doc__ = self._doc(name)
 
     def __init__(self, name: str = "") -> None:
         self.name = name
         self.slot = "_w_" + name
+        self.__doc__ = self._doc(name)
+
+    @staticmethod
+    def _doc(name: str) -> str:
+        """What ``help()`` shows for the attribute (documentation only)."""
+        return (
+            f"torch's attribute `{name}`: an assigned value is checked by the constructor's\n"
+            "rules (a refused one changes nothing) and takes effect when torch's would."
+        )
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:

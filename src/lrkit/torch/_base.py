@@ -186,15 +186,59 @@ def renamed(error: LrkitError, name: str) -> LrkitError:
 
 
 class LRScheduler(_TorchLRScheduler):
-    """Base class of lrkit's drop-in schedulers; a subclass of torch's ``LRScheduler``.
+    """The base class of lrkit's schedulers, and of your own: a subclass of torch's LRScheduler.
 
-    Like torch's: a subclass implements :meth:`get_lr` (using ``self.base_lrs`` and
-    ``self.last_epoch``) and inherits :meth:`step`, :meth:`get_last_lr`,
-    :meth:`state_dict` and :meth:`load_state_dict`. Unlike torch's, it accepts any
-    optimizer-like object with ``param_groups``, watches ``optimizer.step()`` through the
-    optimizer's public step hooks instead of replacing the method, and
-    ``load_state_dict`` writes the restored rates back into the optimizer, so resuming
-    works in any order.
+    A drop-in for torch's `torch.optim.lr_scheduler.LRScheduler`, with the same constructor
+    and methods: subclass it, implement `get_lr()`, and the scheduler steps, saves and
+    resumes like the built-in ones. Every lrkit scheduler except ReduceLROnPlateau derives
+    from it, so `isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)` holds for all
+    of them.
+
+    It has no formula of its own: after t calls of `step()` (t is `last_epoch`) each group's
+    lr is what `get_lr()` returns at that point,
+
+        lr_(i,t) = get_lr()[i]     evaluated with self.last_epoch == t
+
+    where `get_lr()` may read `self.base_lrs` (each group's `initial_lr`, its lr when the
+    scheduler was built), `self.last_epoch` and the current lrs in
+    `self.optimizer.param_groups`.
+
+    Args:
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`. Each group
+            gets an `initial_lr` (its current lr) unless an earlier scheduler set one.
+        last_epoch: the index of the last step taken, a whole number >= -1; -1 (the default)
+            starts a new run. Built with `last_epoch=N`, it continues after step N, which
+            needs each group's `initial_lr` (restore the optimizer's state first).
+
+    The constructor takes the first step, as torch's does (`last_epoch` becomes 0 and the
+    lrs become `get_lr()`'s values for step 0). Then call `step()` once per epoch or batch,
+    after `optimizer.step()`; `get_last_lr()` returns the lrs it last wrote.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - Any optimizer-like object with `param_groups` is accepted.
+    - `optimizer.step()` is watched through the optimizer's public step hooks, not by
+      replacing the method; the step-order warning comes exactly when torch gives it.
+    - `state_dict()` is plain data (the subclass's attributes that are numbers, strings,
+      lists, dicts or tensors); `load_state_dict()` also writes the restored lrs into the
+      optimizer, so resuming works in any order.
+
+    Example: a scheduler of your own that halves the lr at every step.
+
+    >>> import torch
+    >>> import lrkit.torch as lr_scheduler
+    >>> class HalvingLR(lr_scheduler.LRScheduler):
+    ...     def get_lr(self):
+    ...         return [base * 0.5**self.last_epoch for base in self.base_lrs]
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.8)
+    >>> scheduler = HalvingLR(opt)
+    >>> for epoch in range(3):
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> scheduler.get_last_lr(), scheduler.last_epoch
+    ([0.1], 3)
     """
 
     optimizer: Any
@@ -334,7 +378,59 @@ def restore_lrs(optimizer: Any, lrs: list[Any]) -> list[Any]:
 
 
 class _LRScheduler(LRScheduler):
-    """The old name of :class:`LRScheduler`, kept (as torch keeps it) for older subclasses."""
+    """The old name of LRScheduler, kept for older subclasses (torch keeps it too).
+
+    A drop-in for torch's `torch.optim.lr_scheduler._LRScheduler`, the name of the base class
+    before torch 2.0. Code written against it (`class MyLR(_LRScheduler)`) keeps working:
+    it is a subclass of lrkit's LRScheduler, itself a subclass of torch's LRScheduler, and
+    behaves exactly as LRScheduler does. New code should subclass LRScheduler.
+
+    There is no formula of its own: after t calls of `step()` (t is `last_epoch`) each
+    group's lr is what the subclass's `get_lr()` returns,
+
+        lr_(i,t) = get_lr()[i]     evaluated with self.last_epoch == t
+
+    with `self.base_lrs` holding each group's `initial_lr` (its lr when the scheduler was
+    built).
+
+    Args:
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`. Each group
+            gets an `initial_lr` (its current lr) unless an earlier scheduler set one.
+        last_epoch: the index of the last step taken, a whole number >= -1; -1 (the default)
+            starts a new run. Built with `last_epoch=N`, it continues after step N, which
+            needs each group's `initial_lr` (restore the optimizer's state first).
+
+    The constructor takes the first step, as torch's does; call `step()` after
+    `optimizer.step()`, and read the lrs with `get_last_lr()`.
+
+    Differences from torch are LRScheduler's, listed with their tests in
+    docs/torch-compat.md ("torch compatibility" on the docs site).
+
+    - Any optimizer-like object with `param_groups` is accepted.
+    - `optimizer.step()` is watched through the optimizer's public step hooks, not by
+      replacing the method.
+    - `state_dict()` is plain data; `load_state_dict()` also writes the restored lrs into
+      the optimizer, so resuming works in any order.
+
+    Example: an older-style subclass with a linear decay over 4 steps.
+
+    >>> import torch
+    >>> import lrkit.torch as lr_scheduler
+    >>> class LinearDecay(lr_scheduler._LRScheduler):
+    ...     def get_lr(self):
+    ...         left = max(0, 4 - self.last_epoch) / 4
+    ...         return [base * left for base in self.base_lrs]
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.4)
+    >>> scheduler = LinearDecay(opt)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.4, 0.3, 0.2, 0.1, 0.0]
+    """
 
 
 class _NotPlain:

@@ -120,12 +120,66 @@ def _undo_initial_step(scheduler: Any) -> None:
 
 
 class SequentialLR(LRScheduler):
-    """Run schedulers one after another, each from its own step 0 at its milestone.
+    """Run several schedulers one after another, switching at the given milestones.
 
-    As torch's: the child for step 0 takes the construction step (the others are wound
-    back), and at milestone ``m_i`` child ``i`` restarts with its closed form at step 0.
-    Unlike torch's, milestones must be strictly increasing (torch silently skips children
-    when they are not), and every argument is checked before the optimizer is touched.
+    A drop-in for torch's `torch.optim.lr_scheduler.SequentialLR`: the same arguments,
+    attributes and learning rates. The usual use is a warm-up followed by a decay: a LinearLR
+    for the first steps, then a CosineAnnealingLR, each built on the same optimizer first.
+
+    With milestones m_1 < m_2 < ... < m_(n-1) and m_0 = 0, step t belongs to child i when
+    m_i <= t < m_(i+1) (the last child runs on for ever), and that child runs at its own
+    step count, restarted at its milestone:
+
+        lr_t = the lr of schedulers[i] at its step t - m_i
+
+    Only the child of the current step is stepped; the others wait. At its milestone a
+    child starts again from its own step 0 with its closed form, as in torch.
+
+    Args:
+        optimizer: the optimizer of every child: a torch optimizer, or any object whose
+            `param_groups` is a non-empty list of dicts with an `lr` and an `initial_lr`
+            (which the children set when they are built).
+        schedulers: the children, in order: a non-empty list of schedulers of `optimizer`
+            (lrkit's, torch's, or your own). Each may appear only once (torch steps a
+            repeated one twice per step), and ReduceLROnPlateau, which needs a metric,
+            is refused (by torch too).
+        milestones: the steps at which each child after the first takes over: one fewer
+            than the children, whole numbers from 0 to 2**53, strictly increasing. torch
+            also takes milestones that repeat or go down, and then silently skips a child;
+            lrkit refuses them.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+
+    When built, the lrs go back to each group's `initial_lr`, every child is wound back by
+    the step it took when it was built, and the child for step 0 takes the first step.
+    Every argument is checked before the optimizer is touched; an error names the child at
+    fault (`schedulers[1]`). `get_lr()` raises NotImplementedError, as in torch.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The checks above (strictly increasing milestones, no child twice).
+    - Kept as torch does them: a MultiplicativeLR child continues from the previous
+      child's lr at its milestone, and a CosineAnnealingWarmRestarts child keeps its cycle
+      position (the closed-form `lrkit.SequentialLR` restarts each child from its own lr).
+    - `state_dict()` is plain data, holding each child's state; `load_state_dict()` loads
+      them all or nothing and writes the restored lrs into the optimizer, so resuming works
+      in any order (torch's breaks when the optimizer's state is loaded first).
+
+    Example: a 3-step linear warm-up, then halving at every step.
+
+    >>> import torch
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> warmup = lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+    >>> decay = lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> scheduler = lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[3])
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.025, 0.05, 0.075, 0.1, 0.05, 0.025]
     """
 
     def __init__(
@@ -198,11 +252,60 @@ class SequentialLR(LRScheduler):
 
 
 class ChainedScheduler(LRScheduler):
-    """Step several schedulers of one optimizer together, each on top of the previous.
+    """Step several schedulers of one optimizer together, each acting on what the one before left.
 
-    Same trajectories as torch's: each child applies its per-step rule to what the
-    previous one left. (:class:`lrkit.ChainedScheduler` is the closed form of a chain of
-    products of per-step factors.)
+    A drop-in for torch's `torch.optim.lr_scheduler.ChainedScheduler`: the same arguments,
+    attributes and learning rates. One `step()` steps every child in the order given, so
+    their effects combine: a ConstantLR warm-up on top of an ExponentialLR decay, say.
+
+    For children whose rule multiplies the current lr (StepLR, MultiStepLR, ConstantLR,
+    LinearLR, ExponentialLR, PolynomialLR, MultiplicativeLR) the factors multiply:
+
+        lr_t = lr_0 * f_1(t) * f_2(t) * ... * f_n(t)
+
+    where lr_0 is the group's `initial_lr` and f_k(t) is child k's factor at step t (its
+    lr divided by lr_0 had it run alone). A child that sets the lr outright (LambdaLR,
+    CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts, ScheduleLR) overwrites what the
+    children before it did, and a CosineAnnealingLR moves the lr by its own recursive rule,
+    exactly as in torch.
+
+    Args:
+        schedulers: the children, in the order they are stepped: a non-empty list of
+            schedulers of one optimizer (lrkit's, torch's, or your own), each at most once
+            (torch steps a repeated one twice per step). ReduceLROnPlateau, which needs a
+            metric, is refused (by torch too).
+        optimizer: the optimizer of the children. Default: None, the first child's
+            optimizer. Every child must belong to it.
+
+    The children are built first, each taking its construction step; the chain takes none.
+    Every argument is checked and an error names the child at fault (`schedulers[1]`).
+    `get_lr()` raises NotImplementedError, as in torch.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - A child listed twice is refused.
+    - Kept as torch does it: a chained CosineAnnealingLR past its trough drops the other
+      children's factors (the closed-form `lrkit.ChainedScheduler` keeps them).
+    - `state_dict()` is plain data, holding each child's state; `load_state_dict()` loads
+      them all or nothing and writes the restored lrs into the optimizer, so resuming works
+      in any order (torch's breaks when the optimizer's state is loaded first).
+
+    Example: half the lr for 2 steps, on top of a 10% decay per step.
+
+    >>> import torch
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    >>> warmup = lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+    >>> decay = lr_scheduler.ExponentialLR(opt, gamma=0.9)
+    >>> scheduler = lr_scheduler.ChainedScheduler([warmup, decay])
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.5, 0.45, 0.81, 0.729, 0.6561]
     """
 
     def __init__(self, schedulers: Sequence[Any], optimizer: Any | None = None) -> None:

@@ -105,38 +105,65 @@ def _given(schedule: Schedule) -> Schedule:
 
 
 class ScheduleLR(DropIn):
-    r"""Drive an optimizer with lrkit schedules: group ``i``'s lr after ``t`` steps is
-    ``schedule_i(t)``.
+    """Drive an optimizer with lrkit schedules: group i's lr after t steps is `schedule_i(t)`.
 
-    .. math:: \eta_{i,t} = s_i(t)
+    Not in torch: torch has no class that sets absolute lrs from a schedule object (you
+    would subclass torch's LRScheduler and return the values from `get_lr()`). ScheduleLR
+    is that subclass, for any lrkit schedule (a preset such as `lrkit.WarmupCosine`, a
+    composition, a schedule loaded from a config), with every guarantee of the drop-in
+    classes.
 
-    where :math:`s_i` is the schedule of param group :math:`i` and :math:`t` counts
-    ``step()`` calls (``last_epoch``). The values are the schedule's own, absolute (not
-    factors of the group's lr), written over the lr each step as torch's LambdaLR does.
+    With t the number of `step()` calls (`last_epoch`) and s_i the schedule of param group
+    i, the lr written into group i is the schedule's own value, not a factor of the group's
+    lr:
+
+        lr_(i,t) = s_i(t)
 
     Args:
-        optimizer: the optimizer (any object with ``param_groups``).
-        schedule: an lrkit :class:`~lrkit.Schedule` for every param group, or a list or
-            tuple of one per group (its length is checked).
-        last_epoch: the index of the last step; -1 starts afresh. Resuming with
-            ``last_epoch=N`` needs each group's ``initial_lr``, as in torch.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        schedule: an lrkit schedule (an `lrkit.Schedule`) for every param group, or a list
+            or tuple of one per group (its length is checked). A Python function is refused
+            with a hint: use LambdaLR for factors, or wrap it as
+            `lrkit.LambdaLR(lr=1.0, lr_lambda=fn)`.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr`, as in torch, and a schedule still defined at step N + 1.
 
-    ``base_lrs`` are the groups' initial lrs, as torch's (they do not enter the values).
-    ``schedules`` (one per group) may be assigned: it is validated, and takes effect at
-    the next step. ``state_dict()`` is plain data holding each schedule's config under
-    ``"schedules"`` (``None`` for a schedule holding a Python callable, which is kept as
-    constructed when a state is loaded); ``load_state_dict`` builds them back. The
-    optimizer's momentum is left alone (a schedule's cycled ``momentum`` is not written).
+    `base_lrs` are the groups' initial lrs, as in torch; they do not enter the values.
+    `schedules` (one per group) may be assigned: it is checked, and takes effect at the next
+    step. The optimizer's momentum is left alone (a schedule's cycled momentum is not
+    written). In a ChainedScheduler or a SequentialLR it overwrites the lr at each step, as
+    torch's LambdaLR does.
 
-    >>> import torch, lrkit
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = ScheduleLR(opt, lrkit.CosineAnnealingLR(lr=0.2, T_max=10))
-    >>> sched.get_last_lr()
-    [0.2]
-    >>> for _ in range(10):
-    ...     opt.step(); sched.step()
-    >>> sched.get_last_lr(), sched.base_lrs
-    ([0.0], [0.1])
+    Differences from a hand-written torch subclass, described in docs/driving-torch.md and
+    in docs/torch-compat.md ("lrkit schedules as schedulers"):
+
+    - `state_dict()` is plain data holding each schedule's config under `"schedules"`
+      (`None` for a schedule over a Python function, which is kept as built when a state
+      is loaded); `load_state_dict()` builds the schedules back, so a run may be resumed
+      in a new process, and writes the restored lrs into the optimizer in any order.
+    - Every argument is checked before the optimizer is touched, tensor lrs are updated in
+      place, and torch's step-order warning is given as torch gives it.
+
+    Example: two param groups, each with its own schedule.
+
+    >>> import torch
+    >>> import lrkit
+    >>> import lrkit.torch as lr_scheduler
+    >>> body, head = torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))
+    >>> opt = torch.optim.SGD([{"params": [body]}, {"params": [head]}], lr=0.1)
+    >>> scheduler = lr_scheduler.ScheduleLR(
+    ...     opt,
+    ...     [lrkit.CosineAnnealingLR(lr=0.2, T_max=4), lrkit.StepLR(lr=0.5, step_size=2)],
+    ... )
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in scheduler.get_last_lr()]
+    [0.0, 0.005]
+    >>> scheduler.state_dict()["schedules"][1]
+    {'type': 'StepLR', 'lr': 0.5, 'step_size': 2, 'gamma': 0.1}
     """
 
     core = staticmethod(_given)  # type: ignore[assignment]

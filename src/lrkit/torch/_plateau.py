@@ -46,39 +46,71 @@ class _RuleField:
 
 
 class ReduceLROnPlateau(_TorchPlateau):
-    r"""Cut each group's rate when a metric has stopped improving.
+    """Cut each param group's lr when a watched metric has stopped improving.
 
-    A metric :math:`m` improves on the best so far :math:`b` when
-    :math:`m < b (1 - \theta)` (``mode='min'``, ``threshold_mode='rel'``), :math:`m < b - \theta`
-    (``'abs'``), or the mirror images for ``mode='max'``. After more than ``patience``
-    metrics without improvement (outside the ``cooldown`` after a cut), each rate becomes
-    :math:`\max(\eta \cdot \text{factor}, \text{min\_lr})`, unless that moves it by no
-    more than ``eps``.
+    A drop-in for torch's `torch.optim.lr_scheduler.ReduceLROnPlateau`, and an instance of it
+    (so Lightning and transformers' Trainer pass it the metric): the same arguments,
+    defaults, attributes and learning rates. Call `step(metric)` once per evaluation, with
+    the validation loss (`mode='min'`) or an accuracy (`mode='max'`).
+
+    A metric m improves on the best so far, b, when (`mode='min'`)
+
+        m < b * (1 - threshold)     threshold_mode='rel'
+        m < b - threshold           threshold_mode='abs'
+
+    or, with `mode='max'`, when `m > b * (1 + threshold)` or `m > b + threshold`. Once more than
+    `patience` metrics in a row fail to improve (outside the `cooldown` after a cut), every
+    group's lr is cut and the count starts again:
+
+        new_lr = max(lr * factor, min_lr)     applied only if lr - new_lr > eps
 
     Args:
-        optimizer: the optimizer (any object with ``param_groups``).
-        mode: ``'min'`` or ``'max'``. Default: ``'min'``.
-        factor: the cut, in [0, 1). Default: 0.1.
-        patience: metrics without improvement tolerated (an integer >= 0). Default: 10.
-        threshold: the improvement that counts (>= 0). Default: 1e-4.
-        threshold_mode: ``'rel'`` or ``'abs'``. Default: ``'rel'``.
-        cooldown: metrics to wait after a cut (an integer >= 0). Default: 0.
-        min_lr: a floor for every group, or a list of one per group (>= 0). Default: 0.
-        eps: the smallest change applied (>= 0). Default: 1e-8.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        mode: `'min'` (lower is better) or `'max'`. Default: `'min'`.
+        factor: the cut, a number in [0, 1). Default: 0.1. torch refuses 1 and above too,
+            but takes a negative factor (negative lrs); lrkit refuses it.
+        patience: how many metrics without improvement are tolerated before a cut, a whole
+            number >= 0. Default: 10. With `patience=2` the third bad metric in a row cuts.
+        threshold: how much better a metric must be to count as an improvement, a number
+            >= 0. Default: 1e-4.
+        threshold_mode: `'rel'` (relative to the best) or `'abs'`. Default: `'rel'`.
+        cooldown: metrics to wait after a cut before counting bad ones again, a whole
+            number >= 0. Default: 0.
+        min_lr: a floor for the lr, one number >= 0 for every group or a list of one per
+            group. Default: 0.
+        eps: the smallest cut that is applied; a smaller one leaves the lr as it is. A
+            number >= 0. Default: 1e-8.
 
-    An instance of ``torch.optim.lr_scheduler.ReduceLROnPlateau`` (so Lightning and
-    transformers' Trainer pass it the metric); the rule is :class:`lrkit.core.PlateauRule`,
-    shared with :func:`lrkit.core.simulate`. Assigning ``factor``, ``patience`` and the
-    other arguments validates them. Stricter than torch: ``factor`` must be >= 0
-    (a negative factor gives negative rates) and the counts integers >= 0.
+    Negative `patience`, `cooldown`, `threshold` or `eps`, NaN and infinite values, which
+    torch takes, are refused when built and when assigned later (`scheduler.factor = 0.5`
+    is checked the same way). A refused value raises ValueError or TypeError naming it.
+    The metric may be a number, a numpy scalar or a one-element tensor.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The checks above.
+    - `state_dict()` is plain data with torch's keys; `load_state_dict()` validates every
+      key first, and writes the saved lrs back into the optimizer, so resuming works in any
+      order. It never warns about the order of `optimizer.step()` and `scheduler.step()`,
+      as torch's does not.
+
+    Example: halve the lr after two evaluations without progress.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = ReduceLROnPlateau(opt, patience=1)
-    >>> for loss in (1.0, 1.0, 1.0):
-    ...     opt.step(); sched.step(loss)
-    >>> sched.get_last_lr()
-    [0.010000000000000002]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+    >>> lrs = []
+    >>> for val_loss in [1.0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.5]:
+    ...     opt.step()
+    ...     scheduler.step(val_loss)
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    >>> lrs
+    [0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+    >>> isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    True
     """
 
     mode = _RuleField()
@@ -113,6 +145,21 @@ class ReduceLROnPlateau(_TorchPlateau):
         self.last_epoch = 0
         self._last_lr = [copy_value(group["lr"]) for group in groups]
         self._reset()
+
+    def get_last_lr(self) -> list[Any]:
+        """The lrs of the param groups after the last step, one per group (tensors copied).
+
+        torch's own method (this override only gives it a plain-text docstring).
+        """
+        return super().get_last_lr()
+
+    def get_lr(self) -> list[Any]:
+        """Not available for this class: raises NotImplementedError, as torch's does.
+
+        The lrs change only when ``step(metrics)`` cuts them: use ``get_last_lr()``.
+        (torch's own method; this override only gives it a plain-text docstring.)
+        """
+        return super().get_lr()
 
     @property
     def mode_worse(self) -> float:  # type: ignore[override]  # torch: a plain attribute

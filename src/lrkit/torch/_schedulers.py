@@ -143,61 +143,119 @@ class _Functions(DropIn):
 
 
 class LambdaLR(_Functions):
-    r"""Set each group's rate to its initial rate times a function of the step.
+    """Set each param group's lr to its initial lr times a function of the step.
 
-    .. math:: \eta_t = \eta_0 \, \lambda(t)
+    A drop-in for torch's `torch.optim.lr_scheduler.LambdaLR`: the same arguments, defaults,
+    attributes and learning rates. Any schedule that is a factor of the initial lr, written
+    as a Python function: a warm-up, an inverse square root, a table lookup.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built; `lr_lambda` is that group's function)
+    is
+
+        lr_t = lr_0 * lr_lambda(t)
 
     Args:
-        optimizer: the optimizer (any object with ``param_groups``).
-        lr_lambda: a function of the step count (an ``int``) returning a factor, or a list
-            of one per param group; beyond torch, an expression string in ``epoch`` such as
-            ``"0.95 ** epoch"`` (see :class:`lrkit.Expr`), or an lrkit
-            :class:`~lrkit.Schedule` read as a factor (a schedule with ``lr=1.0``).
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        lr_lambda: a function of the step count (an int) returning the factor, or a list of
+            one per param group (its length is checked). Beyond torch it may also be an
+            expression string in `epoch`, such as `"0.95 ** epoch"`, or an lrkit schedule
+            (`lrkit.CosineAnnealingLR(lr=1.0, T_max=100)`) read as the factor.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    Each function is called once per param group and step, when the step comes (as in
-    torch): ``lr_lambda=lambda e: table[e]`` works with a table as long as the run.
-    Assigning ``base_lrs`` or ``lr_lambdas[i]`` takes effect at the next step.
+    Each function is called when its step comes, once per param group, with the argument
+    torch passes: a function over a table as long as the run (`lambda t: table[t]`) works.
+    Assigning `base_lrs` or `lr_lambdas[i]` takes effect at the next step.
 
-    A schedule given as ``lr_lambda`` behaves exactly as ``lambda e: schedule(e)`` would,
-    and ``state_dict()`` also holds its config, under ``"_lrkit_lr_lambdas"`` (one config
-    or ``None`` per group; torch's ``"lr_lambdas"`` entry for it is ``None``, so torch's
-    LambdaLR loads the state too); ``load_state_dict`` builds it back. A schedule whose
-    config cannot be written (one over a Python callable) is kept as constructed.
+    `state_dict()` follows torch: for a plain function `None`, for a callable object its
+    `__dict__` (restored by `load_state_dict()`). For an lrkit schedule the schedule's
+    config is saved too, under `"_lrkit_lr_lambdas"`, and built back by `load_state_dict()`;
+    torch's own LambdaLR loads such a state and ignores that key.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The expression strings and lrkit schedules above are lrkit's; with a schedule the
+      lrs are the same floats as torch's LambdaLR given `lambda t: schedule(t)`.
+    - `state_dict()` is plain data (torch's saves a schedule object's attributes, which
+      `torch.load(..., weights_only=True)` refuses); `load_state_dict()` writes the restored
+      lrs into the optimizer, so resuming works in any order.
+
+    Example: a linear warm-up over 4 steps, then the full lr.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
-    >>> opt.step(); sched.step()
-    >>> sched.get_last_lr()
-    [0.05]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.LambdaLR(opt, lambda step: min(1.0, (step + 1) / 4))
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.025, 0.05, 0.075, 0.1, 0.1, 0.1]
     """
 
     core = lk.LambdaLR
 
 
 class MultiplicativeLR(_Functions):
-    r"""Multiply each group's rate by a function of the step at every step.
+    """Multiply each param group's lr by a function of the step at every step.
 
-    .. math:: \eta_t = \eta_{t-1} \, \lambda(t)
+    A drop-in for torch's `torch.optim.lr_scheduler.MultiplicativeLR`: the same arguments,
+    defaults, attributes and learning rates. Where LambdaLR gives the whole factor from the
+    start, this gives the factor of one step: the lr is a running product.
+
+    The lr of a group is left as it is when the scheduler is built (step 0); after t calls
+    of `step()` (t is `last_epoch`, `lr_lambda` that group's function) it is
+
+        lr_t = lr_(t-1) * lr_lambda(t)       for t = 1, 2, ...
+
+    so `lr_t = lr_0 * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)`, multiplied left
+    to right as torch does.
 
     Args:
-        optimizer: the optimizer (any object with ``param_groups``).
-        lr_lambda: a function of the step count returning a factor, or a list of one per
-            param group (or an expression string in ``epoch``).
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        lr_lambda: a function of the step count (an int) returning that step's factor, or a
+            list of one per param group (its length is checked). Beyond torch it may also
+            be an expression string in `epoch`, such as `"0.95"`.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    The product is formed step by step from the current rate, exactly as torch does (so
-    it also multiplies whatever another scheduler left): values are bit-identical to
-    torch's and to :class:`lrkit.MultiplicativeLR`'s running product.
+    The product is formed from the group's current lr at each step, exactly as torch forms
+    it, so it also multiplies whatever another scheduler or a manual edit left there, and
+    the values are bit-identical to torch's (and to `lrkit.MultiplicativeLR`'s). Each
+    function is called when its step comes, once per group, as torch calls it. Assigning
+    `lr_lambdas[i]` takes effect at the next step. `state_dict()` saves `None` for a plain
+    function and a callable object's `__dict__`, as torch does.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The expression strings above are lrkit's.
+    - Inside a SequentialLR it continues from the previous child's lr at its milestone, as
+      torch's does (the closed-form `lrkit.SequentialLR` restarts it from its own lr).
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order.
+
+    Example: halve the lr at every step.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = MultiplicativeLR(opt, lambda epoch: 0.5)
-    >>> for _ in range(2):
-    ...     opt.step(); sched.step()
-    >>> sched.get_last_lr()
-    [0.025]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.8)
+    >>> scheduler = lr_scheduler.MultiplicativeLR(opt, lambda step: 0.5)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> lrs
+    [0.8, 0.4, 0.2, 0.1]
     """
 
     core = lk.MultiplicativeLR
@@ -208,28 +266,60 @@ class MultiplicativeLR(_Functions):
 
 # -- products of per-step factors -----------------------------------------------------------
 class StepLR(DropIn):
-    r"""Decay each group's rate by ``gamma`` every ``step_size`` steps.
+    """Multiply each param group's lr by `gamma` once every `step_size` steps.
 
-    .. math:: \eta_t = \eta_0 \, \gamma^{\lfloor t / s \rfloor}
+    A drop-in for torch's `torch.optim.lr_scheduler.StepLR`: the same arguments, defaults,
+    attributes and learning rates. The lr stays flat for `step_size` calls of `step()`, then
+    drops by the factor `gamma`, and again after each further `step_size` calls: a
+    staircase, the classic "divide by 10 every 30 epochs".
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built; `//` divides whole numbers) is
+
+        lr_t = lr_0 * gamma ** (t // step_size)
 
     Args:
-        optimizer: the optimizer.
-        step_size: :math:`s`, steps between decays (a positive integer).
-        gamma: :math:`\gamma`, the decay factor (>= 0). Default: 0.1.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        step_size: the number of steps between two drops, a whole number from 1 to 2**53
+            (`30` and `30.0` are both fine). torch also takes 0 (it then divides by zero at
+            the first step), negative and fractional sizes; lrkit refuses them.
+        gamma: the factor applied at each drop, a finite number >= 0. Default: 0.1. Above 1
+            the lr grows; it saturates at the largest float64 (about 1.8e308) where torch's
+            overflows to inf. torch also takes a negative or NaN `gamma`; lrkit refuses it.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    Exact at every step (:class:`lrkit.StepLR`). Like torch's, it multiplies the current
-    rate at each multiple of ``step_size`` when something else moved it (a chain, a
-    manual edit, an edited ``gamma``); ``base_lrs`` is not read after construction.
+    Every argument is checked before the optimizer is touched: a refused value raises
+    ValueError or TypeError naming the argument, and leaves the param groups as they were.
+    Assigning `step_size` or `gamma` later is checked the same way and takes effect at the
+    next step; `base_lrs` is not read after construction (torch ignores it too).
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The lr is the exact value of the formula above at every step, where torch multiplies
+      the current lr again and again. When something else moved the lr (another scheduler,
+      a chain, a manual edit), each drop multiplies the current lr, as torch's does.
+    - `state_dict()` is plain data; `load_state_dict()` also writes the restored lrs into
+      the optimizer, so a resumed run is exact in whichever order the two are restored.
+    - The step-order warning is torch's, but the optimizer's `step` is watched through its
+      public step hooks instead of being replaced.
+
+    Example: halve the lr of an SGD optimizer every 3 steps.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
     >>> lrs = []
-    >>> for _ in range(4):
-    ...     opt.step(); sched.step(); lrs.append(sched.get_last_lr()[0])
+    >>> for epoch in range(7):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()  # the training step
+    ...     scheduler.step()
     >>> lrs
-    [0.1, 0.05, 0.05, 0.025]
+    [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025]
     """
 
     core = lk.StepLR
@@ -246,29 +336,64 @@ class StepLR(DropIn):
 
 
 class MultiStepLR(DropIn):
-    r"""Decay each group's rate by ``gamma`` at each milestone.
+    """Multiply each param group's lr by `gamma` at each of the given milestones.
 
-    .. math:: \eta_t = \eta_0 \, \gamma^{\#\{m \in M : m \le t\}}
+    A drop-in for torch's `torch.optim.lr_scheduler.MultiStepLR`: the same arguments,
+    defaults, attributes and learning rates. Like StepLR, a staircase, but with drops at
+    steps you choose (for example at epochs 30 and 80) instead of at regular intervals.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built) is
+
+        lr_t = lr_0 * gamma ** k_t,    k_t = the number of milestones m with m <= t
+
+    counting a milestone listed twice twice (torch keeps them in a `Counter`).
 
     Args:
-        optimizer: the optimizer.
-        milestones: the steps at which to decay (integers >= 0, any order; one listed
-            twice decays twice).
-        gamma: the decay factor (>= 0). Default: 0.1.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        milestones: the steps at which the lr drops: whole numbers from 0 to 2**53, in any
+            order, at most 100,000 drops in all. A milestone at 0 applies at construction.
+            torch also takes negative and fractional milestones, which an integer step never
+            reaches; lrkit refuses them as typos.
+        gamma: the factor applied at each milestone, a finite number >= 0. Default: 0.1.
+            Above 1 the lr grows and saturates at the largest float64 where torch's
+            overflows to inf; a negative or NaN `gamma` (which torch takes) is refused.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    ``milestones`` is a ``Counter`` as in torch; a list assigned to it is converted (torch
-    keeps the list and fails at the next milestone). ``state_dict`` stores it as a plain
-    ``{milestone: count}`` dict, which ``torch.load(weights_only=True)`` accepts.
+    The attribute `milestones` is a `collections.Counter`, as in torch; a list assigned to it
+    is converted (torch keeps the list and fails at the next milestone). Every argument is
+    checked before the optimizer is touched: a refused value raises ValueError or TypeError
+    naming it and leaves the param groups as they were.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The lr is the exact value of the formula at every step, where torch multiplies the
+      current lr; when something else moved the lr, a milestone multiplies the current lr
+      by `gamma`, as torch's does.
+    - `state_dict()` is plain data (the milestones as a `{milestone: count}` dict, which
+      `torch.load(..., weights_only=True)` accepts); `load_state_dict()` writes the restored
+      lrs into the optimizer, so resuming works in any order.
+    - A state counting more than 100,000 drops is refused (torch loads it).
+
+    Example: divide by 10 after 2 steps and again after 4 steps.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
-    >>> sched = MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    >>> scheduler = lr_scheduler.MultiStepLR(opt, milestones=[4, 2], gamma=0.1)
     >>> lrs = []
-    >>> for _ in range(3):
-    ...     opt.step(); sched.step(); lrs.append(sched.get_last_lr()[0])
-    >>> lrs
-    [0.5, 0.5, 0.25]
+    >>> for epoch in range(6):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [1.0, 1.0, 0.1, 0.1, 0.01, 0.01]
+    >>> scheduler.milestones
+    Counter({4: 1, 2: 1})
     """
 
     core = lk.MultiStepLR
@@ -332,23 +457,58 @@ def _milestone(key: Any) -> Any:
 
 
 class ConstantLR(DropIn):
-    r"""Scale each group's rate by ``factor`` until step ``total_iters``.
+    """Scale each param group's lr by a constant `factor` for the first `total_iters` steps.
 
-    .. math:: \eta_t = \eta_0 \cdot (f \text{ if } t < T \text{ else } 1)
+    A drop-in for torch's `torch.optim.lr_scheduler.ConstantLR`: the same arguments,
+    defaults, attributes and learning rates. A simple warm-up: a reduced lr for a few steps,
+    then the full lr from step `total_iters` on. Often the first child of a SequentialLR.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built) is
+
+        lr_t = lr_0 * factor    while t < total_iters
+        lr_t = lr_0             from t = total_iters on
 
     Args:
-        optimizer: the optimizer.
-        factor: :math:`f` in [0, 1]. Default: 1/3.
-        total_iters: :math:`T`, the number of scaled steps (a positive integer). Default: 5.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        factor: the scale of the first steps, a number in [0, 1]. Default: 1/3. torch
+            refuses a factor outside [0, 1] too.
+        total_iters: the number of scaled steps, a whole number from 1 to 2**53. Default: 5.
+            torch also takes 0, negative and fractional counts; lrkit refuses them.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    ``factor=0`` holds the rate at 0 and then restores it (torch divides by zero there).
+    Every argument is checked before the optimizer is touched: a refused value raises
+    ValueError or TypeError naming it and leaves the param groups as they were. Assigning
+    `factor` or `total_iters` later is checked the same way and takes effect at the next
+    step.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - `factor=0` holds the lr at 0 and then restores the full lr at step `total_iters`;
+      torch divides by zero there.
+    - The lr is the exact value of the formula; when something else moved the lr, the step
+      at `total_iters` divides the current lr by `factor`, as torch's does.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order (torch's ConstantLR breaks when the
+      optimizer's state is loaded before the scheduler is built).
+
+    Example: a quarter of the lr for 2 steps.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = ConstantLR(opt, factor=0.5, total_iters=2)
-    >>> [sched.get_last_lr()[0]] + [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(2)]
-    [0.05, 0.05, 0.1]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.2)
+    >>> scheduler = lr_scheduler.ConstantLR(opt, factor=0.25, total_iters=2)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> lrs
+    [0.05, 0.05, 0.2, 0.2]
     """
 
     core = lk.ConstantLR
@@ -365,25 +525,58 @@ class ConstantLR(DropIn):
 
 
 class LinearLR(DropIn):
-    r"""Move each group's factor linearly from ``start_factor`` to ``end_factor``.
+    """Move each param group's lr factor in a straight line from `start_factor` to `end_factor`.
 
-    .. math::
-        \eta_t = \eta_0 \left( f_s + (f_e - f_s) \frac{\min(t, T)}{T} \right)
+    A drop-in for torch's `torch.optim.lr_scheduler.LinearLR`: the same arguments, defaults,
+    attributes and learning rates. Usually a linear warm-up (from a fraction of the lr up to
+    the full lr over `total_iters` steps), sometimes a linear decay (`end_factor` below
+    `start_factor`); after `total_iters` steps the lr stays at `lr_0 * end_factor`.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built) is
+
+        lr_t = lr_0 * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
 
     Args:
-        optimizer: the optimizer.
-        start_factor: :math:`f_s` in (0, 1]. Default: 1/3.
-        end_factor: :math:`f_e` in [0, 1]. Default: 1.
-        total_iters: :math:`T`, the steps to reach ``end_factor``. Default: 5.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        start_factor: the factor at step 0, a number in (0, 1]. Default: 1/3. torch refuses
+            values outside that interval too.
+        end_factor: the factor from step `total_iters` on, a number in [0, 1]. Default: 1.0.
+        total_iters: the steps it takes to reach `end_factor`, a whole number from 1 to
+            2**53. Default: 5. torch also takes 0, negative and fractional counts; lrkit
+            refuses them.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    Lands exactly on ``lr * end_factor`` (torch's recursion drifts by a few ulps per step).
+    Every argument is checked before the optimizer is touched: a refused value raises
+    ValueError or TypeError naming it and leaves the param groups as they were.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The lr is the exact value of the formula at every step and lands exactly on
+      `lr_0 * end_factor`. torch computes each step from the one before and drifts: a
+      warm-up from 1/3 over 10**5 steps ends at 0.10000000000002987 for an lr of 0.1.
+      When something else moved the lr, each step applies torch's own rule to it.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order (torch's LinearLR breaks when the
+      optimizer's state is loaded before the scheduler is built).
+
+    Example: a 4-step warm-up from half the lr.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = LinearLR(opt, start_factor=0.5, total_iters=2)
-    >>> [sched.get_last_lr()[0]] + [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(2)]
-    [0.05, 0.07500000000000001, 0.1]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=4)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.05, 0.0625, 0.075, 0.0875, 0.1, 0.1]
     """
 
     core = lk.LinearLR
@@ -416,20 +609,54 @@ class LinearLR(DropIn):
 
 
 class ExponentialLR(DropIn):
-    r"""Decay each group's rate by ``gamma`` every step.
+    """Multiply each param group's lr by `gamma` at every step.
 
-    .. math:: \eta_t = \eta_0 \, \gamma^t
+    A drop-in for torch's `torch.optim.lr_scheduler.ExponentialLR`: the same arguments,
+    defaults, attributes and learning rates. A smooth geometric decay: with `gamma=0.95` the
+    lr loses 5% per step and halves about every 13.5 steps.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built) is
+
+        lr_t = lr_0 * gamma ** t
 
     Args:
-        optimizer: the optimizer.
-        gamma: :math:`\gamma` (>= 0; above 1 the rate grows and overflows to inf, as in torch).
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        gamma: the factor of each step, a finite number >= 0 (no default, as in torch).
+            Above 1 the lr grows, and saturates at the largest float64 (about 1.8e308) where
+            torch's overflows to inf. torch also takes a negative `gamma` (whose powers are
+            complex at a fractional step) and NaN; lrkit refuses them.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
+
+    Every argument is checked before the optimizer is touched: a refused value raises
+    ValueError or TypeError naming it and leaves the param groups as they were. Assigning
+    `gamma` later is checked the same way and applies from the next step.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The lr is `lr_0 * gamma ** t` to a few ulps at every step, where torch multiplies the
+      current lr again and again and accumulates rounding. When something else moved the
+      lr, each step multiplies the current lr by `gamma`, as torch's does.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order.
+
+    Example: lose 10% per step.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = ExponentialLR(opt, gamma=0.5)
-    >>> opt.step(); sched.step(); sched.get_last_lr()
-    [0.05]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.ExponentialLR(opt, gamma=0.9)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.1, 0.09, 0.081, 0.0729]
     """
 
     core = lk.ExponentialLR
@@ -444,21 +671,55 @@ class ExponentialLR(DropIn):
 
 
 class PolynomialLR(DropIn):
-    r"""Decay each group's rate to zero along a polynomial over ``total_iters`` steps.
+    """Decay each param group's lr to zero along a polynomial over `total_iters` steps.
 
-    .. math:: \eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^p
+    A drop-in for torch's `torch.optim.lr_scheduler.PolynomialLR`: the same arguments,
+    defaults, attributes and learning rates. `power=1` is a straight line down to 0,
+    `power=2` a parabola that falls fast and flattens near the end, `power=0.5` one that
+    stays high for longer; from step `total_iters` on the lr is 0.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built) is
+
+        lr_t = lr_0 * (1 - min(t, total_iters) / total_iters) ** power
 
     Args:
-        optimizer: the optimizer.
-        total_iters: :math:`T` (a positive integer). Default: 5.
-        power: :math:`p` (>= 0). Default: 1.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        total_iters: the steps of the decay, a whole number from 1 to 2**53. Default: 5.
+            torch also takes 0, negative and fractional counts; lrkit refuses them.
+        power: the exponent, a finite number >= 0 (0 keeps the lr constant). Default: 1.0.
+            torch also takes a negative power, and then raises ZeroDivisionError at step
+            `total_iters`; lrkit refuses it when built.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
+
+    Every argument is checked before the optimizer is touched: a refused value raises
+    ValueError or TypeError naming it and leaves the param groups as they were.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The lr is the exact value of the formula at every step, where torch computes each
+      step as a ratio of the one before; when something else moved the lr, each step
+      applies torch's own ratio to it.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order.
+
+    Example: a quadratic decay over 4 steps.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = PolynomialLR(opt, total_iters=4, power=1.0)
-    >>> opt.step(); sched.step(); sched.get_last_lr()
-    [0.07500000000000001]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.16)
+    >>> scheduler = lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 12) for lr in lrs]
+    [0.16, 0.09, 0.04, 0.01, 0.0, 0.0]
     """
 
     core = lk.PolynomialLR
@@ -476,28 +737,60 @@ class PolynomialLR(DropIn):
 
 
 class CosineAnnealingLR(DropIn):
-    r"""Anneal each group's rate to ``eta_min`` along a half cosine over ``T_max`` steps.
+    """Anneal each param group's lr from its initial value to `eta_min` along a half cosine.
 
-    .. math::
-        \eta_t = \eta_{min} + (\eta_0 - \eta_{min}) \frac{1 + \cos(\pi t / T_{max})}{2}
+    A drop-in for torch's `torch.optim.lr_scheduler.CosineAnnealingLR`: the same arguments,
+    defaults, attributes and learning rates. The lr falls slowly at first, fastest half-way,
+    and flattens as it reaches `eta_min` at step `T_max` (the annealing of SGDR, without the
+    restarts: see CosineAnnealingWarmRestarts for those). Past `T_max` the cosine goes on
+    and the lr climbs back to its initial value at `2 * T_max`, as torch's does.
+
+    The lr of a group after t calls of `step()` (t is `last_epoch`; lr_0 is the group's
+    `initial_lr`, its lr when the scheduler was built; pi is 3.14159...) is
+
+        lr_t = eta_min + (lr_0 - eta_min) * (1 + cos(pi * t / T_max)) / 2
 
     Args:
-        optimizer: the optimizer.
-        T_max: half the period, in steps (a positive number).
-        eta_min: the rate at the trough (>= 0). Default: 0.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        T_max: the steps from the initial lr down to `eta_min` (half the cosine's period): a
+            positive number, not necessarily whole, from float64's smallest normal number
+            (2.2e-308) to 2**53. torch also takes 0 (it then divides by zero at the first
+            step) and negative values; lrkit refuses them.
+        eta_min: the lr at the trough, a finite number >= 0. Default: 0.0. Above the
+            initial lr it gives a cosine warm-up. torch also takes a negative `eta_min`,
+            which makes the optimizer climb the loss; lrkit refuses it.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    Past ``T_max`` the cosine climbs back, as torch's does. Exact at every step, where
-    torch's recursion drifts (a peak 3e-11 too high after 10^6 steps); when something
-    else moved the rate it applies torch's recursion around ``eta_min``.
+    Every argument is checked before the optimizer is touched: a refused value raises
+    ValueError or TypeError naming it and leaves the param groups as they were. Assigning
+    `T_max` or `eta_min` later is checked the same way and applies from the next step.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - The lr is the exact value of the formula at every step. torch computes each step from
+      the current lr and drifts: with `T_max=1000` its peak is 3.15e-11 above the initial
+      lr after 10**6 steps. When something else moved the lr (a chain, a manual edit), each
+      step applies torch's own recursive rule to the current lr, as torch does.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order.
+
+    Example: anneal from 0.1 to 0.01 over 4 steps, then back up.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = CosineAnnealingLR(opt, T_max=2)
-    >>> for _ in range(2):
-    ...     opt.step(); sched.step()
-    >>> sched.get_last_lr()
-    [0.0]
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=0.01)
+    >>> lrs = []
+    >>> for epoch in range(9):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 6) for lr in lrs]
+    [0.1, 0.08682, 0.055, 0.02318, 0.01, 0.02318, 0.055, 0.08682, 0.1]
     """
 
     core = lk.CosineAnnealingLR
@@ -520,31 +813,70 @@ class CosineAnnealingLR(DropIn):
 
 
 class CosineAnnealingWarmRestarts(DropIn):
-    r"""Cosine annealing restarted every cycle, each ``T_mult`` times longer (SGDR).
+    """Cosine annealing that restarts from the initial lr, each cycle `T_mult` times longer (SGDR).
 
-    .. math::
-        \eta_t = \eta_{min} + (\eta_0 - \eta_{min}) \frac{1 + \cos(\pi T_{cur} / T_i)}{2}
+    A drop-in for torch's `torch.optim.lr_scheduler.CosineAnnealingWarmRestarts`: the same
+    arguments, defaults, attributes (`T_cur`, `T_i`) and learning rates. Each cycle anneals
+    the lr from its initial value towards `eta_min` along a half cosine, then jumps back up:
+    the warm restarts of Loshchilov and Hutter, "SGDR: Stochastic Gradient Descent with Warm
+    Restarts" (https://arxiv.org/abs/1608.03983).
+
+    With lr_0 the group's `initial_lr` (its lr when the scheduler was built) and pi
+    3.14159..., cycle i (i = 0, 1, 2, ...) lasts T_i steps and the lr inside it is
+
+        T_i  = T_0 * T_mult ** i
+        lr_t = eta_min + (lr_0 - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
+
+    where T_cur counts the steps since the last restart. Cycle i starts at step
+    `T_0 * (T_mult ** i - 1) / (T_mult - 1)`, or `i * T_0` when `T_mult` is 1. `eta_min`
+    itself is never reached: the next step is a restart.
 
     Args:
-        optimizer: the optimizer.
-        T_0: the first cycle's length (a positive integer).
-        T_mult: the growth of each cycle (an integer >= 1). Default: 1.
-        eta_min: the rate at the end of each cycle (>= 0). Default: 0.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        T_0: the length of the first cycle in steps, a whole number from 1 to 2**53.
+        T_mult: how many times longer each cycle is than the one before, a whole number from
+            1 to 2**53. Default: 1 (every cycle `T_0` steps).
+        eta_min: the lr the cosine heads for at the end of each cycle, a finite number >= 0.
+            Default: 0.0. torch also takes a negative `eta_min`; lrkit refuses it.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    ``T_cur`` (steps into the cycle) and ``T_i`` (the cycle's length) are torch's
-    attributes, advanced as torch advances them and assignable. ``step(epoch)`` takes
-    fractional epochs (``scheduler.step(epoch + i / iters)``) and finds the cycle exactly,
-    where torch's logarithm can pick the previous cycle at a restart.
+    `step()` advances one step; `step(epoch)` jumps to `epoch`, which may be fractional, for
+    restarts within an epoch: `scheduler.step(epoch + i / iters)` after batch i of `iters`.
+    Neither warns (torch's warm restarts do not warn about the order of `optimizer.step()`
+    and `scheduler.step()`, nor about `step(epoch)`). `T_cur` (fractional after a fractional
+    epoch) and `T_i` may be assigned, as in torch; every argument is checked before the
+    optimizer is touched, and a refused value raises ValueError or TypeError naming it.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - `step(epoch)` finds the cycle exactly, with integer arithmetic. torch takes a
+      floating-point logarithm that rounds down at some restarts (`T_0=1, T_mult=3` at
+      epoch 121) and then gives `eta_min` instead of the restarted lr.
+    - Built with `last_epoch=N`, lrkit starts at the exact position of step N + 1; torch
+      wraps `T_cur` only once.
+    - Inside a SequentialLR it keeps its cycle position at its milestone, as torch's does.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs into the
+      optimizer, so resuming works in any order.
+
+    Example: cycles of 2, 4 and 8 steps.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    >>> sched = CosineAnnealingWarmRestarts(opt, T_0=2)
+    >>> import lrkit.torch as lr_scheduler
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    >>> scheduler = lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
     >>> lrs = []
-    >>> for _ in range(3):
-    ...     opt.step(); sched.step(); lrs.append(sched.get_last_lr()[0])
-    >>> [round(v, 6) for v in lrs]
-    [0.05, 0.1, 0.05]
+    >>> for epoch in range(8):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 6) for lr in lrs]
+    [0.1, 0.05, 0.1, 0.085355, 0.05, 0.014645, 0.1, 0.096194]
+    >>> scheduler.T_cur, scheduler.T_i
+    (2, 8)
     """
 
     core = lk.CosineAnnealingWarmRestarts
@@ -689,43 +1021,101 @@ class _CyclesMomentum(DropIn):
 
 
 class CyclicLR(_CyclesMomentum):
-    r"""Cycle each group's rate between ``base_lr`` and ``max_lr`` along a triangle (CLR).
+    """Cycle each param group's lr between `base_lr` and `max_lr` along a triangle (CLR).
 
-    With :math:`r = t \bmod (u + d)`, the height :math:`h = r/u` going up and
-    :math:`(u + d - r)/d` coming down, and an amplitude scale :math:`g`:
+    A drop-in for torch's `torch.optim.lr_scheduler.CyclicLR`: the same arguments, defaults,
+    attributes and learning rates. The cyclical learning rates of Smith, "Cyclical Learning
+    Rates for Training Neural Networks" (https://arxiv.org/abs/1506.01186): the lr climbs
+    from `base_lr` to `max_lr` in `step_size_up` steps, comes back down in `step_size_down`
+    steps, and starts again; the amplitude may shrink from cycle to cycle. Meant to be
+    stepped after every batch. With `cycle_momentum` the momentum moves the opposite way.
 
-    .. math:: \eta_t = \eta_{base} + (\eta_{max} - \eta_{base}) \, h \, g
+    With u = `step_size_up`, d = `step_size_down` and t calls of `step()` (`last_epoch`),
+    the cycle number c (from 1), the position x in the cycle and the height h are
 
-    :math:`g` is 1 (``'triangular'``), :math:`2^{1-c}` in cycle :math:`c` (``'triangular2'``),
-    :math:`\gamma^t` (``'exp_range'``) or ``scale_fn`` of the cycle or the step
-    (``scale_mode``). With ``cycle_momentum`` the momentum goes the other way, from
-    ``max_momentum`` down to ``base_momentum``.
+        c = 1 + t // (u + d)
+        x = t - (c - 1) * (u + d)
+        h = x / u                  while x <= u
+        h = (u + d - x) / d        after the peak
+
+    and then, with the amplitude scale g,
+
+        lr_t       = base_lr + (max_lr - base_lr) * h * g
+        momentum_t = max_momentum - (max_momentum - base_momentum) * h * g
+
+    where g is 1 for `mode='triangular'`, `2 ** (1 - c)` for `'triangular2'` (the amplitude
+    halves every cycle), `gamma ** t` for `'exp_range'`, or `scale_fn(c)` (`scale_mode='cycle'`)
+    or `scale_fn(t)` (`scale_mode='iterations'`) for a custom scale.
 
     Args:
-        optimizer: the optimizer.
-        base_lr, max_lr: the bounds (a number, or a list of one per param group).
-        step_size_up, step_size_down: steps going up and coming down (positive integers;
-            ``step_size_down`` defaults to ``step_size_up``).
-        mode, gamma, scale_fn, scale_mode: the amplitude scale, as above.
-        cycle_momentum: whether to cycle momentum (needs ``momentum`` or ``betas``).
-        base_momentum, max_momentum: the momentum bounds (per group or one; any finite
-            numbers the optimizer accepts).
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        base_lr: the lower bound and the lr at step 0, one number >= 0 or a list of one per
+            param group. It is written into each group's lr when built, as torch does.
+        max_lr: the upper bound, one number >= 0 or a list of one per param group. Below
+            `base_lr` it turns the triangle upside down. Negative lrs, which torch takes,
+            are refused.
+        step_size_up: the steps from `base_lr` up to `max_lr`, a whole number from 1 to
+            2**53. Default: 2000. torch also takes fractional sizes (and fails with a
+            ZeroDivisionError at 0); lrkit refuses both with an error naming the argument.
+        step_size_down: the steps back down, a whole number from 1 to 2**53. Default: None,
+            the same as `step_size_up`. torch also takes 0 and fractional sizes; lrkit
+            refuses them.
+        mode: `'triangular'`, `'triangular2'` or `'exp_range'`, the built-in amplitude
+            scales above. Default: `'triangular'`. Ignored when `scale_fn` is given.
+        gamma: the base of `'exp_range'`'s scale, a finite number >= 0. Default: 1.0.
+            Above 1 the amplitude grows and the lr saturates at the largest float64, where
+            torch's becomes inf (or NaN). A negative `gamma` is refused.
+        scale_fn: a custom amplitude scale: a function of one number returning a factor
+            (torch's), or, beyond torch, an expression string in `x` such as
+            `"0.5 ** (x - 1)"`. Default: None (use `mode`).
+        scale_mode: what `scale_fn` is given, `'cycle'` (the cycle number c) or
+            `'iterations'` (the step t). Default: `'cycle'`. The built-in modes set it as
+            torch does (`'iterations'` for `'exp_range'`).
+        cycle_momentum: whether to cycle the momentum too (SGD's `momentum`, or Adam's
+            first beta). Default: True; needs an optimizer with `momentum` or `betas`.
+        base_momentum: the lower momentum bound, reached at `max_lr`: one finite number or
+            a list of one per group. Default: 0.8.
+        max_momentum: the upper momentum bound, the momentum at step 0: one finite number
+            or a list of one per group. Default: 0.9.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    ``scale_fn`` is called when its step comes, as torch calls it: once per param group
-    for the rates and once more per group for the momenta. Assigning ``gamma`` or
-    ``mode`` after construction changes nothing, as in torch (its scale function was
-    bound when built); ``max_lrs``, ``base_lrs``, the momenta, ``total_size``,
-    ``step_ratio`` and ``scale_mode`` are followed.
+    `scale_fn` is called when its step comes, with what torch passes, as many times as
+    torch calls it (once per group for the lrs, once more per group for the momenta).
+    Assigning `gamma` or `mode` after construction changes nothing, as in torch (its scale
+    was bound when built); `max_lrs`, `base_lrs`, the momenta, `total_size`, `step_ratio`
+    and `scale_mode` are followed from the next step. Every argument is checked before the
+    optimizer is touched: a refused value raises ValueError or TypeError naming it.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - Step sizes are whole numbers (also `total_size * step_ratio` when assigned); a
+      `gamma > 1` saturates instead of overflowing; `base_lr == max_lr` stays at
+      `base_lr` where torch can give NaN.
+    - A tensor `base_lr` is copied: in torch it is shared with the group's lr and drifts.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs and momenta
+      into the optimizer, so resuming works in any order.
+
+    Example: cycles of 2 steps up and 2 down, momentum the other way.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
-    >>> sched = CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2)
-    >>> lrs = []
-    >>> for _ in range(4):
-    ...     opt.step(); sched.step(); lrs.append(round(sched.get_last_lr()[0], 4))
-    >>> lrs
-    [0.055, 0.1, 0.055, 0.01]
+    >>> import lrkit.torch as lr_scheduler
+    >>> param = torch.nn.Parameter(torch.zeros(1))
+    >>> opt = torch.optim.SGD([param], lr=0.1, momentum=0.9)
+    >>> scheduler = lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.05, step_size_up=2)
+    >>> lrs, momenta = [], []
+    >>> for batch in range(6):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     momenta.append(opt.param_groups[0]["momentum"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [round(lr, 6) for lr in lrs]
+    [0.01, 0.03, 0.05, 0.03, 0.01, 0.03]
+    >>> [round(m, 6) for m in momenta]
+    [0.9, 0.85, 0.8, 0.85, 0.9, 0.85]
     """
 
     core = lk.CyclicLR
@@ -908,36 +1298,91 @@ def _sum_of(up: Any, down: Any) -> float:
 
 
 class OneCycleLR(_CyclesMomentum):
-    r"""The 1cycle policy: warm up to ``max_lr``, then anneal far below the start.
+    """The 1cycle policy: warm each param group's lr up to `max_lr`, then anneal it far below.
 
-    With :math:`\eta_{init} = \eta_{max} / \text{div\_factor}` and
-    :math:`\eta_{min} = \eta_{init} / \text{final\_div\_factor}`, the rate goes
-    :math:`\eta_{init} \to \eta_{max}` over the first ``pct_start`` of the cycle, then
-    :math:`\eta_{max} \to \eta_{min}` (``three_phase``: back to :math:`\eta_{init}`
-    symmetrically, then to :math:`\eta_{min}`), each phase along a half cosine or a line.
-    Momentum moves the other way between ``max_momentum`` and ``base_momentum``.
+    A drop-in for torch's `torch.optim.lr_scheduler.OneCycleLR`: the same arguments,
+    defaults, attributes and learning rates. The policy of Smith and Topin,
+    "Super-Convergence" (https://arxiv.org/abs/1708.07120): one cycle over the whole run,
+    from `max_lr / div_factor` up to `max_lr` and then down to a tiny `min_lr`, with the
+    momentum moving the opposite way. Meant to be stepped after every batch, exactly
+    `total_steps` times.
+
+    With T = `total_steps` and p = `pct_start`, the lrs the phases join are
+
+        initial_lr = max_lr / div_factor         (the lr at step 0)
+        min_lr     = initial_lr / final_div_factor
+
+    Two phases (the default): initial_lr to max_lr over steps 0 to `p*T - 1`, then max_lr
+    to min_lr until step `T - 1`. With `three_phase=True`: initial_lr to max_lr until
+    `p*T - 1`, back to initial_lr until `2*p*T - 2`, then down to min_lr until `T - 1`.
+    Inside a phase going from a to b, with q the fraction of the phase done (0 to 1) and
+    pi 3.14159...,
+
+        cos:     lr = b + (a - b) * (1 + cos(pi * q)) / 2
+        linear:  lr = a + (b - a) * q
+
+    and the momentum runs the same curves from `max_momentum` to `base_momentum` and back.
 
     Args:
-        optimizer: the optimizer.
-        max_lr: the peak rate (or a list of one per param group).
-        total_steps: the cycle's length; or give ``epochs`` and ``steps_per_epoch``.
-        pct_start: the fraction of the cycle spent warming up. Default: 0.3.
-        anneal_strategy: ``'cos'`` or ``'linear'``. Default: ``'cos'``.
-        cycle_momentum, base_momentum, max_momentum: the cycled momentum.
-        div_factor, final_div_factor: as above. Defaults: 25 and 1e4.
-        three_phase: the three-phase variant. Default: False.
-        last_epoch: the index of the last step; -1 starts afresh.
+        optimizer: the optimizer whose param groups it drives: a torch optimizer, or any
+            object whose `param_groups` is a non-empty list of dicts with an `lr`.
+        max_lr: the peak lr, one number >= 0 or a list of one per param group. The groups'
+            own lrs are replaced by `max_lr / div_factor` when built, as in torch.
+        total_steps: the length of the cycle in steps, a whole number from 1 to 2**53.
+            Default: None, then `epochs * steps_per_epoch`; one of the two must be given.
+        epochs: the number of epochs, with `steps_per_epoch` (whole numbers >= 1).
+            Default: None.
+        steps_per_epoch: the steps (batches) per epoch, with `epochs`. Default: None.
+        pct_start: the fraction of the cycle spent warming up, in [0, 1). Default: 0.3.
+            Every phase must last at least one step: torch also takes 1.0 or a phase of
+            zero length, then divides by zero at the last step; lrkit refuses them.
+        anneal_strategy: `'cos'` or `'linear'`, the curve of every phase. Default: `'cos'`.
+        cycle_momentum: whether to cycle the momentum too (SGD's `momentum`, or Adam's
+            first beta). Default: True; needs an optimizer with `momentum` or `betas`.
+        base_momentum: the momentum at the peak lr: one finite number or a list of one per
+            group. Default: 0.85.
+        max_momentum: the momentum at the start and at the end: one finite number or a list
+            of one per group. Default: 0.95.
+        div_factor: `max_lr / initial_lr`, a number > 0. Default: 25.0. torch also takes 0
+            (an infinite initial lr); lrkit refuses it.
+        final_div_factor: `initial_lr / min_lr`, a number > 0. Default: 1e4.
+        three_phase: whether to use the three phases above. Default: False.
+        last_epoch: the index of the last step taken; -1 (the default) starts a new run.
+            Built with `last_epoch=N`, it continues after step N, which needs each group's
+            `initial_lr` (restore the optimizer's state first), as in torch.
 
-    Like torch's, each step reads the group's ``initial_lr``, ``max_lr``, ``min_lr``,
-    ``max_momentum`` and ``base_momentum``, so editing them takes effect at the next step.
-    ``step()`` past ``total_steps`` raises a ValueError before changing anything; at step
-    ``total_steps`` the rate is ``min_lr`` (torch extrapolates the last phase).
+    As in torch, each group holds its own `initial_lr`, `max_lr` and `min_lr` (and
+    `max_momentum`, `base_momentum`), read at every step: editing them takes effect at the
+    next step. Every argument is checked before the optimizer is touched: a refused value
+    raises ValueError or TypeError naming it and leaves the param groups as they were.
+
+    Differences from torch, each listed with the test behind it in docs/torch-compat.md
+    ("torch compatibility" on the docs site).
+
+    - At step `total_steps` (one past the last phase) the lr is `min_lr`; torch extrapolates
+      the last phase, below `min_lr` (negative for short linear runs).
+    - A `step()` past `total_steps` raises ValueError before changing anything; torch counts
+      the step first.
+    - `state_dict()` is plain data; `load_state_dict()` writes the restored lrs and momenta
+      into the optimizer, so resuming works in any order.
+
+    Example: a 10-step cycle for SGD with momentum.
 
     >>> import torch
-    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
-    >>> sched = OneCycleLR(opt, max_lr=1.0, total_steps=10)
-    >>> round(sched.get_last_lr()[0], 6), round(opt.param_groups[0]["momentum"], 6)
-    (0.04, 0.95)
+    >>> import lrkit.torch as lr_scheduler
+    >>> param = torch.nn.Parameter(torch.zeros(1))
+    >>> opt = torch.optim.SGD([param], lr=0.1, momentum=0.9)
+    >>> scheduler = lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    >>> lrs, momenta = [], []
+    >>> for batch in range(10):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     momenta.append(opt.param_groups[0]["momentum"])
+    ...     opt.step()
+    ...     scheduler.step()
+    >>> [float(f"{lr:.3g}") for lr in lrs]
+    [0.04, 0.52, 1.0, 0.95, 0.812, 0.611, 0.389, 0.188, 0.0495, 4e-06]
+    >>> [round(m, 4) for m in momenta]
+    [0.95, 0.9, 0.85, 0.855, 0.8688, 0.8889, 0.9111, 0.9312, 0.945, 0.95]
     """
 
     core = lk.OneCycleLR
