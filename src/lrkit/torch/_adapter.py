@@ -83,6 +83,22 @@ class Watched:
         obj._assign({self.name: value})
 
 
+class CoreClass(property):
+    # A drop-in class's ``core``: reads as the core schedule class, on the class and on an
+    # instance. A property, so that help() shows one line of its own here rather than the
+    # core class's docstring, which is reST for the docs site (help(cls.core) shows that).
+
+    def __init__(self, core: type[Schedule]) -> None:
+        name = f"lrkit.{core.__name__}"
+        doc = f"The closed form this scheduler follows: {name} (help({name}) shows it)."
+        super().__init__(lambda _: core, doc=doc)
+        self.__doc__ = doc
+        self.core = core
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        return self.core
+
+
 class DropIn(LRScheduler):
     """A drop-in scheduler whose values come from one core schedule per param group."""
 
@@ -109,6 +125,9 @@ class DropIn(LRScheduler):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        core = cls.__dict__.get("core")
+        if isinstance(core, type):
+            cls.core = CoreClass(core)  # type: ignore[assignment]
         for name in (*cls.hyper, *cls.containers):
             if not isinstance(cls.__dict__.get(name), Watched):
                 setattr(cls, name, Watched(name))
