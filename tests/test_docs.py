@@ -7,7 +7,7 @@ missing, so that this test checks this part of the site alone. The command lines
 docs/cli.md are run through ``lrkit.cli.main`` and the outputs it shows are compared with
 what the commands print. The Python examples of docs/*.md (and of README.md) run in
 tests/test_examples.py, which checks the values they state; those of the family pages,
-docs/schedules/*.md, run here, with the same rule: a comment that starts with a Python
+docs/schedules/*.md, and of the peers' pages, docs/dialects/*.md, run here, with the same rule: a comment that starts with a Python
 literal states the value of its statement, exactly.
 """
 
@@ -261,17 +261,32 @@ def _types(value: Any) -> list[type]:
     return [type(v) for v in value] if isinstance(value, tuple) else [type(value)]
 
 
-@pytest.mark.parametrize("page", ["index", *FAMILIES])
-def test_schedule_page_examples_run_and_give_the_values_they_state(page: str) -> None:
+#: The peers' pages (docs/dialects/), whose examples run like the family pages'.
+DIALECT_PAGES = sorted(p.stem for p in (DOCS / "dialects").glob("*.md"))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "schedules/index",
+        *(f"schedules/{family}" for family in FAMILIES),
+        *(f"dialects/{peer}" for peer in DIALECT_PAGES),
+    ],
+)
+def test_schedule_page_examples_run_and_give_the_values_they_state(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A page's blocks run in order in one namespace, statement by statement; every comment
     states the value of its statement (a literal, compared exactly, of the same type), and
     every block states at least one."""
-    text = (DOCS / "schedules" / f"{page}.md").read_text(encoding="utf-8")
+    if page == "dialects/keras" and "keras" not in sys.modules:
+        monkeypatch.setenv("KERAS_BACKEND", "numpy")  # as tests/test_dialect_keras.py
+    text = (DOCS / f"{page}.md").read_text(encoding="utf-8")
     blocks = [textwrap.dedent(m) for m in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)]
-    assert blocks or page == "index"
+    assert blocks or page == "schedules/index"
     ns: dict[str, Any] = {"__name__": "__example__"}
     for number, source in enumerate(blocks, start=1):
-        where = f"docs/schedules/{page}.md, block {number}"
+        where = f"docs/{page}.md, block {number}"
         comments = _comments(source)
         tree = ast.parse(source)
         checked = 0
