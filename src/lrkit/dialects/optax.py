@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from lrkit.compose import check_schedules
+from lrkit.compose import Preset, check_schedules
 from lrkit.core import (
     NUMPY,
     LrkitError,
@@ -1046,7 +1046,7 @@ class _JoinSchedules(_OptaxSchedule):
 
 
 @schedule_class(name="optax.sgdr_schedule")
-class _SgdrSchedule(_OptaxSchedule):
+class _SgdrSchedule(_OptaxSchedule, Preset):
     r"""optax's ``sgdr_schedule``: warm-up + cosine cycles one after another (SGD with warm
     restarts), each a ``warmup_cosine_decay_schedule`` lasting its ``decay_steps``.
 
@@ -1089,24 +1089,12 @@ class _SgdrSchedule(_OptaxSchedule):
         if end > MAX_COUNT:
             fail("cosine_kwargs", "cycles whose decay_steps add up to at most 2**53", end)
 
-    @functools.cached_property
-    def definition(self) -> _JoinSchedules:
+    def build(self) -> _JoinSchedules:
         """optax's ``join_schedules`` of the cycles, each starting where the last ended."""
         starts = [0]
         for cycle in self.cosine_kwargs[:-1]:
             starts.append(starts[-1] + cycle.decay_steps)
         return _JoinSchedules(self.cosine_kwargs, tuple(starts[1:]))
-
-    def _value(self, xp: Namespace, t: Any) -> Any:
-        return self.definition._value(xp, t)
-
-    @property
-    def length(self) -> int:
-        return self.definition.length
-
-    @property
-    def breakpoints(self) -> tuple[float, ...]:
-        return self.definition.breakpoints
 
     def to_config(self) -> dict[str, Any]:
         config = super().to_config()
