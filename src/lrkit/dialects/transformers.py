@@ -17,6 +17,7 @@ differences from exact maths and from lrkit's own schedules are listed in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Any
 
@@ -406,8 +407,32 @@ def _min_lr_rate(lr: float, min_lr: float | None, min_lr_rate: float | None) -> 
     return min_lr_rate
 
 
+@dataclasses.dataclass(frozen=True, repr=False)
+class _CosineToFloor(_WarmupThenDecay):
+    """The cosines to a floor: ``num_cycles``, and exactly one of ``min_lr`` and
+    ``min_lr_rate``, whose rate (``floor``) is settled once, at construction."""
+
+    num_cycles: float = 0.5
+    min_lr: float | None = None
+    min_lr_rate: float | None = None
+
+    def _check_floor(self) -> None:
+        self._check_common()
+        self._set("num_cycles", check_real("num_cycles", self.num_cycles, low=0.0))
+        if self.min_lr is not None:
+            self._set("min_lr", _rate("min_lr", self.min_lr))
+        if self.min_lr_rate is not None:
+            self._set("min_lr_rate", _rate("min_lr_rate", self.min_lr_rate))
+        _ = self.floor
+
+    @functools.cached_property
+    def floor(self) -> float:
+        """transformers' ``min_lr_rate``: the floor as a fraction of ``lr``."""
+        return _min_lr_rate(self.lr, self.min_lr, self.min_lr_rate)
+
+
 @schedule_class(name="transformers.cosine_with_min_lr")
-class TransformersCosineWithMinLr(_WarmupThenDecay):
+class TransformersCosineWithMinLr(_CosineToFloor):
     r"""transformers' ``"cosine_with_min_lr"``: ``"cosine"`` lifted to end at a floor.
 
     .. math::
@@ -437,21 +462,11 @@ class TransformersCosineWithMinLr(_WarmupThenDecay):
     [0.0, 0.05, 0.1, 0.055, 0.01]
     """
 
-    num_cycles: float = 0.5
-    min_lr: float | None = None
-    min_lr_rate: float | None = None
-
     def __post_init__(self) -> None:
-        self._check_common()
-        self._set("num_cycles", check_real("num_cycles", self.num_cycles, low=0.0))
-        if self.min_lr is not None:
-            self._set("min_lr", _rate("min_lr", self.min_lr))
-        if self.min_lr_rate is not None:
-            self._set("min_lr_rate", _rate("min_lr_rate", self.min_lr_rate))
-        _min_lr_rate(self.lr, self.min_lr, self.min_lr_rate)
+        self._check_floor()
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
-        rate = _min_lr_rate(self.lr, self.min_lr, self.min_lr_rate)
+        rate = self.floor
         turn = math.pi * float(self.num_cycles) * 2.0
         factor = 0.5 * (1.0 + xp.cos(turn * self._progress(t)))
         decay = xp.maximum(0, factor * (1 - rate) + rate)
@@ -459,7 +474,7 @@ class TransformersCosineWithMinLr(_WarmupThenDecay):
 
 
 @schedule_class(name="transformers.cosine_warmup_with_min_lr")
-class TransformersCosineWarmupWithMinLr(_WarmupThenDecay):
+class TransformersCosineWarmupWithMinLr(_CosineToFloor):
     r"""transformers' ``"cosine_warmup_with_min_lr"``: a warm-up that reaches 1 a step early,
     then a cosine to a floor that starts one step in.
 
@@ -491,24 +506,15 @@ class TransformersCosineWarmupWithMinLr(_WarmupThenDecay):
     [0.01, 0.1, 0.099975, 0.05, 0.0]
     """
 
-    num_cycles: float = 0.5
-    min_lr: float | None = None
-    min_lr_rate: float | None = None
     warmup_lr_rate: float | None = None
 
     def __post_init__(self) -> None:
-        self._check_common()
-        self._set("num_cycles", check_real("num_cycles", self.num_cycles, low=0.0))
-        if self.min_lr is not None:
-            self._set("min_lr", _rate("min_lr", self.min_lr))
-        if self.min_lr_rate is not None:
-            self._set("min_lr_rate", _rate("min_lr_rate", self.min_lr_rate))
+        self._check_floor()
         if self.warmup_lr_rate is not None:
             self._set("warmup_lr_rate", _rate("warmup_lr_rate", self.warmup_lr_rate))
-        _min_lr_rate(self.lr, self.min_lr, self.min_lr_rate)
 
     def _factor(self, xp: Namespace, t: Any) -> Any:
-        rate = _min_lr_rate(self.lr, self.min_lr, self.min_lr_rate)
+        rate = self.floor
         w, n = float(self.num_warmup_steps), float(self.num_training_steps)
         step = t * 1.0  # transformers' float(current_step)
         before = xp.minimum(step, w)
