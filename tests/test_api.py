@@ -117,3 +117,11 @@ def test_py_typed_is_shipped() -> None:
 def test_version() -> None:
     parts = lrkit.__version__.split(".")
     assert len(parts) >= 2 and all(p.isdigit() for p in parts[:2])
+
+
+def test_no_schedule_keeps_the_old_name_of_breakpoints() -> None:
+    # ``Schedule.boundaries`` became ``breakpoints`` (a peer's argument name); a property
+    # still named ``boundaries`` would be a formula's change points plots never see.
+    for name, cls in REGISTRY.items():
+        for klass in cls.__mro__:
+            assert not isinstance(klass.__dict__.get("boundaries"), property), (name, klass)

@@ -236,13 +236,14 @@ class _TimmScheduler(Schedule):
             closed_left=True,
         )
 
-    def _noisy(self, t: float) -> bool:
+    def _noisy(self, t: Any) -> Any:
+        """Whether noise applies at ``t`` (a bool, or a bool array for an array of steps)."""
         window = self.noise_range_t
         if window is None:
             return False
         if isinstance(window, tuple):
-            return bool(window[0] <= t < window[1])
-        return bool(t >= window)
+            return (t >= window[0]) & (t < window[1])
+        return t >= window
 
     def _noise(self, t: float) -> float:
         # timm seeds with noise_seed + t (an int: timm's steps are whole); a fractional
@@ -256,12 +257,12 @@ class _TimmScheduler(Schedule):
         t = check_real("step", step, low=0.0)
         if isinstance(step, int) and not isinstance(step, bool):
             t = int(step)
-        return self._noise(t) if self._noisy(t) else 0.0
+        return self._noise(t) if bool(self._noisy(t)) else 0.0
 
     def _value(self, xp: Namespace, t: Any) -> Any:
         if xp is SCALAR:
             value = self._plain(SCALAR, t)
-            if self._noisy(t):
+            if bool(self._noisy(t)):
                 value = value + value * self._noise(t)
             return float(value)
         steps = np.asarray(t)
@@ -271,18 +272,14 @@ class _TimmScheduler(Schedule):
             )
         flat_steps, flat = steps.reshape(-1), out.reshape(-1)
         if self.noise_range_t is not None:
-            window = self.noise_range_t
-            if isinstance(window, tuple):
-                mask = (flat_steps >= window[0]) & (flat_steps < window[1])
-            else:
-                mask = flat_steps >= window
+            mask = self._noisy(flat_steps)
             for index in np.flatnonzero(mask).tolist():  # one generator per noisy step
                 v = float(flat[index])
                 flat[index] = v + v * self._noise(flat_steps[index].item())
         return flat.reshape(steps.shape)
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         return (float(self.warmup_t),) if self.warmup_t else ()
 
 
@@ -780,7 +777,7 @@ class MultiStepLRScheduler(_TimmScheduler):
         return self.warmup_t + int(min(last * 1.25, 10**7)) + 2
 
     @property
-    def boundaries(self) -> tuple[float, ...]:
+    def breakpoints(self) -> tuple[float, ...]:
         shift = self.warmup_t if self.warmup_prefix else 0
         edges = {float(m - 1 + shift) for m in self.decay_t if m - 1 + shift >= 0}
-        return tuple(sorted(edges | set(super().boundaries)))
+        return tuple(sorted(edges | set(super().breakpoints)))
